@@ -1,0 +1,113 @@
+/**
+ * Starting and reaching the local Worker (wrangler dev with local D1/R2) from Node scripts:
+ * `npm start`, benchmarks and the demo tools share these steps.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const DEFAULT_PORT = 8787;
+const DEV_VARS = join(ROOT, '.dev.vars');
+
+const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' };
+
+/** The local root admin token from .dev.vars, created (random) on first use. */
+export function ensureAdminToken(): string {
+  if (existsSync(DEV_VARS)) {
+    const m = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(DEV_VARS, 'utf8'));
+    if (m?.[1]) return m[1];
+  }
+  const token = `local-admin-${randomBytes(18).toString('base64url')}`;
+  writeFileSync(DEV_VARS, `ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+  return token;
+}
+
+/** Applies pending migrations to the local D1 (idempotent). */
+export function applyLocalMigrations(persistTo?: string): void {
+  const args = ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
+  const r = spawnSync('npx', args, { cwd: ROOT, env: wranglerEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`applying migrations failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** wrangler dev needs the assets folder to exist even before the dashboard is built. */
+export function ensureAssetsDir(): void {
+  mkdirSync(join(ROOT, 'dashboard/build'), { recursive: true });
+}
+
+export interface DevServer {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `wrangler dev` and resolves once /healthz answers. Output goes to `logFile` (or is
+ * inherited) so the caller's terminal stays readable.
+ */
+export async function startDevServer(
+  opts: { port?: number; persistTo?: string; inheritOutput?: boolean; vars?: Record<string, string> } = {},
+): Promise<DevServer> {
+  const port = opts.port ?? DEFAULT_PORT;
+  const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
+  if (opts.persistTo) args.push('--persist-to', opts.persistTo);
+  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
+  const child = spawn('npx', args, { cwd: ROOT, env: wranglerEnv, stdio: opts.inheritOutput ? 'inherit' : 'pipe', detached: false });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (Date.now() >= deadline) {
+    child.kill('SIGTERM');
+    throw new Error(`wrangler dev did not answer on ${url} within 120 s:\n${output.slice(-4000)}`);
+  }
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** Small JSON client for the local API. */
+export async function apiCall<T>(
+  url: string,
+  key: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // non-JSON answer (CSV, HTML): keep the text
+  }
+  return { status: res.status, body: body as T };
+}

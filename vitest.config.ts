@@ -1,0 +1,36 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { TEST_ADMIN_TOKEN } from './test/worker/constants.ts';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('migrations');
+  return {
+    test: {
+      projects: [
+        {
+          // Worker code runs inside workerd, with the real bindings of wrangler.toml (local D1/R2).
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+            }),
+          ],
+          test: {
+            name: 'worker',
+            include: ['test/worker/**/*.test.ts'],
+            setupFiles: ['./test/worker/apply-migrations.ts'],
+          },
+        },
+        {
+          // Trainer, scripts and dashboard modules run in Node.
+          test: {
+            name: 'node',
+            include: ['test/models/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/dashboard/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});

@@ -1,0 +1,55 @@
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { renderReference } from './docs/render-reference.ts';
+import { ApiError, errorBody, renderError } from './errors.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { rateLimitPerKey } from './middleware/rate-limit.ts';
+import { adminKeys } from './routes/admin-keys.ts';
+import { artists } from './routes/artists.ts';
+import { events } from './routes/events.ts';
+import { me } from './routes/me.ts';
+import { newRouter } from './routes/router.ts';
+import { tracks } from './routes/tracks.ts';
+import { MAX_BODY_BYTES } from './schemas/event.ts';
+
+const OPENAPI_PATH = '/v1/openapi.json';
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Backbeat',
+    version: '1',
+    description: 'Listening events in, personalised recommendations and artist analytics out.',
+  },
+};
+
+export const app = newRouter();
+
+app.use('*', requestId());
+app.use(
+  '/v1/*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes (1 MB); send smaller batches`);
+    },
+  }),
+);
+app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : authenticate(c, next)));
+app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : rateLimitPerKey(c, next)));
+
+app.get('/healthz', (c) => c.json({ ok: true }));
+
+app.route('/v1/events', events);
+app.route('/v1/tracks', tracks);
+app.route('/v1/artists', artists);
+app.route('/v1/admin/keys', adminKeys);
+app.route('/v1/me', me);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+app.doc31(OPENAPI_PATH, OPENAPI_INFO);
+app.get('/docs', (c) => c.html(renderReference(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
+
+app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+app.onError(renderError);
+
+export type AppType = typeof app;

@@ -1,0 +1,124 @@
+import type { TrackInput } from '../schemas/track.ts';
+import type { Db } from './client.ts';
+
+export const AUDIO_FEATURES = [
+  'tempo',
+  'key',
+  'mode',
+  'energy',
+  'danceability',
+  'valence',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'liveness',
+  'loudness',
+] as const;
+export type AudioFeature = (typeof AUDIO_FEATURES)[number];
+
+/**
+ * Upserts tracks and their artists in one atomic batch (json_each keeps it to two statements).
+ * A re-sent track replaces its previous row; created_at is kept.
+ */
+export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: number): Promise<void> {
+  if (batch.length === 0) return;
+  const artists = new Map<string, string>();
+  for (const t of batch) artists.set(t.artist.id, t.artist.name);
+  const trackRows = batch.map((t) => ({
+    id: t.id,
+    artist_id: t.artist.id,
+    title: t.title,
+    duration_ms: t.duration_ms,
+    release_date: t.release_date ?? null,
+    genre: t.genre ?? null,
+    tags: JSON.stringify(t.tags ?? []),
+    ...Object.fromEntries(AUDIO_FEATURES.map((f) => [f, t.audio_features?.[f] ?? null])),
+  }));
+  const cols = ['artist_id', 'title', 'duration_ms', 'release_date', 'genre', 'tags', ...AUDIO_FEATURES];
+  const d1 = db.$client;
+  await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO artists (id, name, created_at, updated_at)
+         SELECT value ->> '$[0]', value ->> '$[1]', ?2, ?2 FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
+      )
+      .bind(JSON.stringify([...artists]), now),
+    d1
+      .prepare(
+        `INSERT INTO tracks (id, ${cols.join(', ')}, created_at, updated_at)
+         SELECT value ->> '$.id', ${cols.map((c) => `value ->> '$.${c}'`).join(', ')}, ?2, ?2 FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at`,
+      )
+      .bind(JSON.stringify(trackRows), now),
+  ]);
+}
+
+export interface TrackRow {
+  id: string;
+  artistId: string;
+  artistName: string;
+  title: string;
+  durationMs: number;
+  releaseDate: string | null;
+  genre: string | null;
+  tags: string[];
+  audioFeatures: Record<AudioFeature, number | null>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export async function findTrack(db: Db, id: string): Promise<TrackRow | null> {
+  const row = await db.$client
+    .prepare(`SELECT t.*, a.name AS artist_name FROM tracks t JOIN artists a ON a.id = t.artist_id WHERE t.id = ?1`)
+    .bind(id)
+    .first<Record<string, unknown>>();
+  if (!row) return null;
+  return {
+    id: String(row.id),
+    artistId: String(row.artist_id),
+    artistName: String(row.artist_name),
+    title: String(row.title),
+    durationMs: Number(row.duration_ms),
+    releaseDate: (row.release_date as string | null) ?? null,
+    genre: (row.genre as string | null) ?? null,
+    tags: JSON.parse(String(row.tags)) as string[],
+    audioFeatures: Object.fromEntries(AUDIO_FEATURES.map((f) => [f, (row[f] as number | null) ?? null])) as Record<
+      AudioFeature,
+      number | null
+    >,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export interface ArtistRow {
+  id: string;
+  name: string;
+  trackCount: number;
+  genres: string[];
+  createdAt: number;
+}
+
+export async function findArtist(db: Db, id: string): Promise<ArtistRow | null> {
+  const d1 = db.$client;
+  const [artist, genres] = await d1.batch<Record<string, unknown>>([
+    d1
+      .prepare(
+        `SELECT a.id, a.name, a.created_at, (SELECT count(*) FROM tracks t WHERE t.artist_id = a.id) AS track_count FROM artists a WHERE a.id = ?1`,
+      )
+      .bind(id),
+    d1
+      .prepare(`SELECT genre, count(*) AS n FROM tracks WHERE artist_id = ?1 AND genre IS NOT NULL GROUP BY genre ORDER BY n DESC`)
+      .bind(id),
+  ]);
+  const row = artist?.results[0];
+  if (!row) return null;
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    trackCount: Number(row.track_count),
+    genres: (genres?.results ?? []).map((g) => String(g.genre)),
+    createdAt: Number(row.created_at),
+  };
+}

@@ -1,0 +1,71 @@
+import type { EventInput } from '../schemas/event.ts';
+import type { Db } from './client.ts';
+
+/**
+ * Stores a batch of validated events and creates users seen for the first time, atomically.
+ *
+ * The batch travels as one JSON parameter expanded by json_each: one statement per table however
+ * large the batch, well inside D1's 100-bound-parameter limit, and the primary key on event_id makes
+ * every retry a no-op. Returns how many events were new.
+ */
+export async function insertEvents(db: Db, batch: readonly EventInput[], now: number): Promise<{ stored: number }> {
+  if (batch.length === 0) return { stored: 0 };
+  const rows = batch.map((e) => ({
+    event_id: e.event_id,
+    user_id: e.user_id,
+    track_id: e.track_id,
+    type: e.type,
+    ts: e.ts,
+    ms_played: e.ms_played ?? null,
+    source: e.context?.source ?? null,
+    surface: e.context?.surface ?? null,
+    rec_id: e.context?.rec_id ?? null,
+    position: e.context?.position ?? null,
+    playlist_id: e.context?.playlist_id ?? null,
+    device: e.context?.device ?? null,
+  }));
+  const d1 = db.$client;
+  const [, inserted] = await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO users (id, first_seen_at)
+         SELECT DISTINCT value ->> '$.user_id', ?2 FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO NOTHING`,
+      )
+      .bind(JSON.stringify(rows), now),
+    d1
+      .prepare(
+        `INSERT INTO events (event_id, user_id, track_id, type, ts, ms_played, source, surface, rec_id, position, playlist_id, device, received_at)
+         SELECT value ->> '$.event_id', value ->> '$.user_id', value ->> '$.track_id', value ->> '$.type', value ->> '$.ts',
+                value ->> '$.ms_played', value ->> '$.source', value ->> '$.surface', value ->> '$.rec_id', value ->> '$.position',
+                value ->> '$.playlist_id', value ->> '$.device', ?2
+         FROM json_each(?1) WHERE true
+         ON CONFLICT (event_id) DO NOTHING`,
+      )
+      .bind(JSON.stringify(rows), now),
+  ]);
+  return { stored: inserted?.meta.changes ?? 0 };
+}
+
+export interface StoredEvent {
+  eventId: string;
+  userId: string;
+  trackId: string;
+  type: string;
+  ts: number;
+  msPlayed: number | null;
+  source: string | null;
+  recId: string | null;
+}
+
+/** The user's latest events, newest first. */
+export async function latestEventsOfUser(db: Db, userId: string, limit: number): Promise<StoredEvent[]> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT event_id AS eventId, user_id AS userId, track_id AS trackId, type, ts, ms_played AS msPlayed, source, rec_id AS recId
+       FROM events WHERE user_id = ?1 ORDER BY ts DESC LIMIT ?2`,
+    )
+    .bind(userId, limit)
+    .all<StoredEvent>();
+  return results;
+}

@@ -1,0 +1,145 @@
+/**
+ * The one schema source for D1. Migrations in /migrations are generated from this file by
+ * `npm run db:generate` (drizzle-kit); never edit a generated migration by hand.
+ *
+ * External ids (users, tracks, artists, events) are the client's strings: apps already hold them,
+ * and keeping them as keys makes ingestion a single idempotent insert with no id lookups.
+ * Times are epoch milliseconds (INTEGER) so range scans stay index-only and timezone-free.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const artists = sqliteTable('artists', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const tracks = sqliteTable(
+  'tracks',
+  {
+    id: text('id').primaryKey(),
+    artistId: text('artist_id').notNull(),
+    title: text('title').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** ISO date (YYYY-MM-DD); new-release logic compares it lexically. */
+    releaseDate: text('release_date'),
+    genre: text('genre'),
+    /** JSON array of lower-case tags. */
+    tags: text('tags').notNull().default('[]'),
+    tempo: real('tempo'),
+    key: integer('key'),
+    mode: integer('mode'),
+    energy: real('energy'),
+    danceability: real('danceability'),
+    valence: real('valence'),
+    acousticness: real('acousticness'),
+    instrumentalness: real('instrumentalness'),
+    speechiness: real('speechiness'),
+    liveness: real('liveness'),
+    loudness: real('loudness'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('tracks_artist_idx').on(t.artistId), index('tracks_genre_idx').on(t.genre), index('tracks_release_idx').on(t.releaseDate)],
+);
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  /** IANA zone such as Europe/Berlin; the listening clock uses it when known. */
+  timezone: text('timezone'),
+  /** ISO 3166-1 alpha-2. */
+  country: text('country'),
+  firstSeenAt: integer('first_seen_at').notNull(),
+});
+
+export const events = sqliteTable(
+  'events',
+  {
+    /** Client-generated idempotency key: a resent event is ignored by the primary key. */
+    eventId: text('event_id').primaryKey(),
+    userId: text('user_id').notNull(),
+    trackId: text('track_id').notNull(),
+    type: text('type').notNull(),
+    ts: integer('ts').notNull(),
+    msPlayed: integer('ms_played'),
+    source: text('source'),
+    surface: text('surface'),
+    recId: text('rec_id'),
+    position: integer('position'),
+    playlistId: text('playlist_id'),
+    device: text('device'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [
+    index('events_user_ts_idx').on(t.userId, t.ts),
+    index('events_track_ts_idx').on(t.trackId, t.ts),
+    index('events_ts_idx').on(t.ts),
+    index('events_rec_idx').on(t.recId),
+  ],
+);
+
+/** One served recommendation list. */
+export const recLists = sqliteTable(
+  'rec_lists',
+  {
+    recId: text('rec_id').primaryKey(),
+    userId: text('user_id').notNull(),
+    modelVersion: text('model_version'),
+    surface: text('surface'),
+    /** JSON of the request context (activity, hour, …) for later analysis. */
+    context: text('context'),
+    servedAt: integer('served_at').notNull(),
+  },
+  (t) => [index('rec_lists_user_idx').on(t.userId, t.servedAt)],
+);
+
+/** One impression: a track placed at a position of a served list. */
+export const recItems = sqliteTable(
+  'rec_items',
+  {
+    recId: text('rec_id').notNull(),
+    position: integer('position').notNull(),
+    trackId: text('track_id').notNull(),
+    userId: text('user_id').notNull(),
+    score: real('score'),
+    source: text('source').notNull(),
+    reason: text('reason'),
+    campaignId: text('campaign_id'),
+    servedAt: integer('served_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.recId, t.position] }),
+    index('rec_items_track_idx').on(t.trackId, t.servedAt),
+    index('rec_items_served_idx').on(t.servedAt),
+  ],
+);
+
+export const apiKeys = sqliteTable('api_keys', {
+  /** Non-secret prefix shown in listings and used for lookup. */
+  id: text('id').primaryKey(),
+  /** SHA-256 (hex) of the whole key; the key itself is never stored. */
+  hash: text('hash').notNull(),
+  role: text('role', { enum: ['admin', 'app', 'artist', 'marketer'] }).notNull(),
+  name: text('name').notNull(),
+  /** JSON array of artist ids the key is bound to (artist and marketer keys). */
+  artistIds: text('artist_ids').notNull().default('[]'),
+  createdAt: integer('created_at').notNull(),
+  revokedAt: integer('revoked_at'),
+});
+
+export const models = sqliteTable('models', {
+  version: text('version').primaryKey(),
+  /** manifest.json as uploaded. */
+  manifest: text('manifest').notNull(),
+  uploadedAt: integer('uploaded_at').notNull(),
+  activatedAt: integer('activated_at'),
+});
+
+/** Small key/value settings, e.g. the active model version. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
+});

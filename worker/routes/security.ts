@@ -1,0 +1,2 @@
+/** OpenAPI security requirement shared by every authenticated route. */
+export const bearerAuth = [{ bearerAuth: [] }];

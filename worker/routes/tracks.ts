@@ -1,0 +1,77 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { assertArtistAccess, requireRole } from '../auth/principal.ts';
+import { findTrack, upsertTracks } from '../db/catalogue.ts';
+import { createDb } from '../db/client.ts';
+import { ApiError } from '../errors.ts';
+import { validateEach } from '../schemas/batch.ts';
+import { ErrorSchema } from '../schemas/error.ts';
+import { Id } from '../schemas/event.ts';
+import { MAX_TRACKS_PER_BATCH, TrackBatchSchema, TrackInputSchema, TrackSchema, UpsertResultSchema } from '../schemas/track.ts';
+import { batchItems, readJsonBody } from './json-body.ts';
+import { newRouter } from './router.ts';
+import { bearerAuth } from './security.ts';
+
+export const tracks = newRouter();
+
+const upsertRoute = createRoute({
+  method: 'put',
+  path: '/',
+  tags: ['Catalogue'],
+  summary: 'Create or replace tracks and their artists',
+  description: 'Up to 500 tracks a request, each validated on its own (207 when some are rejected).',
+  security: bearerAuth,
+  request: { body: { content: { 'application/json': { schema: TrackBatchSchema } }, required: true } },
+  responses: {
+    200: { description: 'Every track stored', content: { 'application/json': { schema: UpsertResultSchema } } },
+    207: { description: 'Some tracks rejected; the others are stored', content: { 'application/json': { schema: UpsertResultSchema } } },
+    400: { description: 'Malformed body', content: { 'application/json': { schema: ErrorSchema } } },
+    422: { description: 'No track in the batch is valid', content: { 'application/json': { schema: ErrorSchema } } },
+  },
+});
+tracks.openAPIRegistry.registerPath(upsertRoute);
+
+tracks.put('/', async (c) => {
+  requireRole(c.get('principal'), 'app', 'admin');
+  const items = batchItems(await readJsonBody(c), 'tracks', MAX_TRACKS_PER_BATCH);
+  const { valid, rejected } = validateEach(items, TrackInputSchema, 'tracks', 'id');
+  if (valid.length === 0) throw new ApiError(422, 'all_tracks_rejected', 'No track in the batch is valid', { rejected });
+  await upsertTracks(createDb(c.env.DB), valid, Date.now());
+  return c.json({ accepted: valid.length, rejected }, rejected.length > 0 ? 207 : 200);
+});
+
+tracks.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['Catalogue'],
+    summary: 'Read one track',
+    security: bearerAuth,
+    request: { params: z.object({ id: Id }) },
+    responses: {
+      200: { description: 'The track', content: { 'application/json': { schema: TrackSchema } } },
+      403: { description: 'The key may not read this artist', content: { 'application/json': { schema: ErrorSchema } } },
+      404: { description: 'No such track', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const track = await findTrack(createDb(c.env.DB), id);
+    if (!track) throw new ApiError(404, 'track_not_found', `No track with id ${id}`);
+    assertArtistAccess(c.get('principal'), track.artistId);
+    return c.json(
+      {
+        id: track.id,
+        title: track.title,
+        artist: { id: track.artistId, name: track.artistName },
+        duration_ms: track.durationMs,
+        release_date: track.releaseDate,
+        genre: track.genre,
+        tags: track.tags,
+        audio_features: track.audioFeatures,
+        created_at: new Date(track.createdAt).toISOString(),
+        updated_at: new Date(track.updatedAt).toISOString(),
+      },
+      200,
+    );
+  },
+);
