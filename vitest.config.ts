@@ -25,9 +25,22 @@ export default defineConfig(async () => {
           // Trainer, scripts and dashboard modules run in Node.
           test: {
             name: 'node',
-            include: ['test/models/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/dashboard/**/*.test.ts'],
+            include: ['test/db/**/*.test.ts', 'test/models/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/dashboard/**/*.test.ts'],
             environment: 'node',
             testTimeout: 120_000,
+          },
+        },
+        {
+          // The dashboard in Debian's chromium against `wrangler dev` (port 8790), after the other projects.
+          test: {
+            name: 'e2e',
+            include: ['test/e2e/**/*.test.ts'],
+            environment: 'node',
+            pool: 'forks',
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+            testTimeout: 120_000,
+            hookTimeout: 300_000,
           },
         },
       ],

@@ -1,29 +1,81 @@
 /**
- * `npm start`: the whole product locally. Applies migrations to the local D1, then serves the API and
- * dashboard with wrangler dev on http://localhost:8787 and prints the admin key.
+ * `npm start`: the whole product on one machine. Applies migrations to local D1, generates and loads
+ * the demo world through the API (first start only), trains and activates a model, mints demo keys,
+ * serves API and dashboard with wrangler dev on http://localhost:8787 and runs the closed-loop
+ * listener simulator in the background. A second start reuses everything (.data/demo.json).
+ *
+ *   npm start                                  default world
+ *   npm start -- --users 2000 --artists 300    a smaller world (only on a fresh state; see npm run reset)
+ *   npm start -- --no-world                    no generated world: import a real dataset instead
+ *   npm start -- --rate 0                      no background simulator
+ *   npm start -- --warmup 0                    no closed-loop warm-up on the first start
  */
-import { applyLocalMigrations, ensureAdminToken, ensureAssetsDir, startDevServer } from './lib/local-worker.ts';
+import { parseArgs } from 'node:util';
+import { terminalReporter } from './demo/progress.ts';
+import { describeDemo, startDemo } from './demo/start-sequence.ts';
+import { DEFAULT_STATE_FILE } from './demo/state.ts';
+import { DEFAULT_WORLD, type WorldConfig } from './demo/world.ts';
+import { DEFAULT_PORT } from './lib/local-worker.ts';
 
-const adminToken = ensureAdminToken();
-console.log('• applying migrations to local D1 …');
-applyLocalMigrations();
-ensureAssetsDir();
-console.log('• starting wrangler dev …');
-const server = await startDevServer({ inheritOutput: false });
-console.log(`
-Backbeat is running.
-  API        ${server.url}/v1   (reference: ${server.url}/docs)
-  Dashboard  ${server.url}/
-  Admin key  ${adminToken}
+const { values: a } = parseArgs({
+  options: {
+    port: { type: 'string', default: String(DEFAULT_PORT) },
+    seed: { type: 'string' },
+    artists: { type: 'string' },
+    'tracks-per-artist': { type: 'string' },
+    users: { type: 'string' },
+    days: { type: 'string' },
+    'events-per-user': { type: 'string' },
+    'no-world': { type: 'boolean', default: false },
+    'no-train': { type: 'boolean', default: false },
+    rate: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '300' },
+  },
+});
 
-Press Ctrl+C to stop.`);
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+const sizes: Partial<WorldConfig> = Object.fromEntries(
+  Object.entries({
+    seed: a.seed,
+    artists: num(a.artists),
+    tracksPerArtist: num(a['tracks-per-artist']),
+    users: num(a.users),
+    days: num(a.days),
+    eventsPerUser: num(a['events-per-user']),
+  }).filter(([, v]) => v !== undefined),
+);
+
+const t0 = performance.now();
+const demo = await startDemo({
+  port: Number(a.port),
+  persistTo: '.wrangler/state',
+  stateFile: DEFAULT_STATE_FILE,
+  world: a['no-world'] ? null : { ...DEFAULT_WORLD, ...sizes },
+  train: !a['no-train'],
+  buildDashboard: true,
+  simulateRate: Number(a.rate),
+  warmupSessions: Number(a.warmup),
+  reporter: terminalReporter(),
+});
+console.log(describeDemo(demo));
+console.log(
+  `\n  Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${Object.entries(demo.timings)
+    .map(([k, v]) => `${k} ${v}s`)
+    .join(', ')})`,
+);
+console.log('  Press Ctrl+C to stop.');
+
+let stopping = false;
 const stop = async () => {
-  await server.stop();
+  if (stopping) return;
+  stopping = true;
+  await demo.stop();
   process.exit(0);
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-server.process.on('exit', (code) => {
+demo.server.process.on('exit', (code) => {
+  if (stopping) return;
   console.error(`wrangler dev exited (${code})`);
-  process.exit(code ?? 1);
+  void demo.stop().then(() => process.exit(code ?? 1));
 });

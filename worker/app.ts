@@ -5,11 +5,18 @@ import { ApiError, errorBody, renderError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { rateLimitPerKey } from './middleware/rate-limit.ts';
 import { adminKeys } from './routes/admin-keys.ts';
+import { adminModels } from './routes/admin-models.ts';
+import { analyticsAdmin, artistAnalytics } from './routes/analytics.ts';
 import { artists } from './routes/artists.ts';
+import { campaigns } from './routes/campaigns.ts';
 import { events } from './routes/events.ts';
 import { me } from './routes/me.ts';
+import { recommendations } from './routes/recommendations.ts';
 import { newRouter } from './routes/router.ts';
+import { segments } from './routes/segments.ts';
+import { similar } from './routes/similar.ts';
 import { tracks } from './routes/tracks.ts';
+import { users } from './routes/users.ts';
 import { MAX_BODY_BYTES } from './schemas/event.ts';
 
 const OPENAPI_PATH = '/v1/openapi.json';
@@ -25,15 +32,14 @@ const OPENAPI_INFO = {
 export const app = newRouter();
 
 app.use('*', requestId());
-app.use(
-  '/v1/*',
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes (1 MB); send smaller batches`);
-    },
-  }),
-);
+const apiBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes (1 MB); send smaller batches`);
+  },
+});
+// Model bundles are far larger than API bodies; that route applies its own limit.
+app.use('/v1/*', async (c, next) => (c.req.path === '/v1/admin/models' && c.req.method === 'POST' ? next() : apiBodyLimit(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : authenticate(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : rateLimitPerKey(c, next)));
 
@@ -42,8 +48,16 @@ app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/v1/events', events);
 app.route('/v1/tracks', tracks);
 app.route('/v1/artists', artists);
+app.route('/v1/artists', artistAnalytics);
+app.route('/v1/admin/analytics', analyticsAdmin);
+app.route('/v1/segments', segments);
+app.route('/v1/campaigns', campaigns);
 app.route('/v1/admin/keys', adminKeys);
+app.route('/v1/admin/models', adminModels);
+app.route('/v1', recommendations);
+app.route('/v1', similar);
 app.route('/v1/me', me);
+app.route('/v1/users', users);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 app.doc31(OPENAPI_PATH, OPENAPI_INFO);

@@ -10,7 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 export function findLocalD1File(persistTo: string): string {
   const dir = join(persistTo, 'v3/d1/miniflare-D1DatabaseObject');
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.sqlite'))
+    .filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')
     .map((f) => join(dir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (!files[0]) throw new Error(`no local D1 database under ${dir}: run the migrations first`);

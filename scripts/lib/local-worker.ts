@@ -47,13 +47,37 @@ export interface DevServer {
  * inherited) so the caller's terminal stays readable.
  */
 export async function startDevServer(
-  opts: { port?: number; persistTo?: string; inheritOutput?: boolean; vars?: Record<string, string> } = {},
+  opts: {
+    port?: number;
+    persistTo?: string;
+    inheritOutput?: boolean;
+    vars?: Record<string, string>;
+    /** Run wrangler in its own process group so stop() ends npx, wrangler and workerd together (tests). */
+    ownProcessGroup?: boolean;
+  } = {},
 ): Promise<DevServer> {
   const port = opts.port ?? DEFAULT_PORT;
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
-  const child = spawn('npx', args, { cwd: ROOT, env: wranglerEnv, stdio: opts.inheritOutput ? 'inherit' : 'pipe', detached: false });
+  const child = spawn('npx', args, {
+    cwd: ROOT,
+    env: wranglerEnv,
+    stdio: opts.inheritOutput ? 'inherit' : 'pipe',
+    detached: opts.ownProcessGroup ?? false,
+  });
+  // npx does not pass SIGTERM on to wrangler: with a group of its own, signal the whole group.
+  const kill = (signal: NodeJS.Signals) => {
+    if (opts.ownProcessGroup && child.pid) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // group already gone
+      }
+    }
+    child.kill(signal);
+  };
   let output = '';
   child.stdout?.on('data', (d) => {
     output += String(d);
@@ -74,7 +98,7 @@ export async function startDevServer(
     await new Promise((r) => setTimeout(r, 300));
   }
   if (Date.now() >= deadline) {
-    child.kill('SIGTERM');
+    kill('SIGTERM');
     throw new Error(`wrangler dev did not answer on ${url} within 120 s:\n${output.slice(-4000)}`);
   }
   return {
@@ -84,8 +108,8 @@ export async function startDevServer(
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        kill('SIGTERM');
+        setTimeout(() => kill('SIGKILL'), 5000).unref();
       }),
   };
 }

@@ -38,7 +38,13 @@ describe('Catalogue', () => {
   it('Should reject invalid tracks by index and field path and keep the valid ones', async () => {
     const res = await api('/v1/tracks', {
       method: 'PUT',
-      body: { tracks: [track('cat-t4', 'cat-a3'), track('cat-t5', 'cat-a3', { duration_ms: -1 }), track('cat-t6', 'cat-a3', { audio_features: { energy: 3 } })] },
+      body: {
+        tracks: [
+          track('cat-t4', 'cat-a3'),
+          track('cat-t5', 'cat-a3', { duration_ms: -1 }),
+          track('cat-t6', 'cat-a3', { audio_features: { energy: 3 } }),
+        ],
+      },
     });
     expect(res.status).toBe(207);
     const body = (await res.json()) as { accepted: number; rejected: { index: number; id: string; errors: { path: string }[] }[] };

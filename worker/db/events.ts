@@ -40,11 +40,14 @@ export async function insertEvents(db: Db, batch: readonly EventInput[], now: nu
                 value ->> '$.ms_played', value ->> '$.source', value ->> '$.surface', value ->> '$.rec_id', value ->> '$.position',
                 value ->> '$.playlist_id', value ->> '$.device', ?2
          FROM json_each(?1) WHERE true
-         ON CONFLICT (event_id) DO NOTHING`,
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING 1`,
       )
       .bind(JSON.stringify(rows), now),
   ]);
-  return { stored: inserted?.meta.changes ?? 0 };
+  // RETURNING yields a row per event actually inserted; meta.changes would also count the rows that
+  // triggers on events write (the analytics dirty-day marks).
+  return { stored: inserted?.results.length ?? 0 };
 }
 
 export interface StoredEvent {

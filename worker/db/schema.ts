@@ -77,6 +77,8 @@ export const events = sqliteTable(
     index('events_track_ts_idx').on(t.trackId, t.ts),
     index('events_ts_idx').on(t.ts),
     index('events_rec_idx').on(t.recId),
+    // Analytics finds the days that received new events since its last refresh (worker/db/rollups.ts).
+    index('events_received_idx').on(t.receivedAt),
   ],
 );
 

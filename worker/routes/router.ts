@@ -4,7 +4,7 @@ import { validationError, zodIssues } from '../errors.ts';
 
 /**
  * A router whose request validation failures become the standard 400 envelope with field paths
- * (`query.limit`, `body.role`, …).
+ * (`query.limit`, `json.role`, …).
  */
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({

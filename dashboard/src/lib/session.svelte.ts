@@ -1,0 +1,126 @@
+/**
+ * Who is signed in and what every view follows: the key (session storage only, gone when the tab
+ * closes), the key's role and artists, the chosen artist and the date range.
+ */
+import { ApiRequestError, api, type Schemas, unwrap, useKey } from './api/client.ts';
+import { type DateRange, presetRange } from './range.ts';
+
+const KEY_ITEM = 'backbeat.key';
+const VIEW_ITEM = 'backbeat.view';
+
+export type Me = { key_id: string; role: 'admin' | 'app' | 'artist' | 'marketer'; artist_ids: string[] };
+export type Artist = Schemas['Artist'];
+
+function readItem(name: string): string | null {
+  try {
+    return sessionStorage.getItem(name);
+  } catch {
+    return null;
+  }
+}
+
+function readView(): { artistId: string | null; range: DateRange } | null {
+  try {
+    const v = JSON.parse(readItem(VIEW_ITEM) ?? 'null') as { artistId: string | null; range: DateRange } | null;
+    return v && typeof v.range?.from === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+class Session {
+  key = $state<string | null>(null);
+  me = $state.raw<Me | null>(null);
+  /** The key's artists with their names (an artist the API cannot find keeps its id as name). */
+  artists = $state.raw<Artist[]>([]);
+  artistId = $state<string | null>(null);
+  range = $state<DateRange>(presetRange(28));
+  status = $state<'signed-out' | 'checking' | 'signed-in'>('signed-out');
+  /** Why the last sign-in failed or the session ended. */
+  notice = $state<string | null>(null);
+
+  /** Restores a key kept in this tab's session storage. */
+  async restore(): Promise<void> {
+    const key = readItem(KEY_ITEM);
+    const view = readView();
+    if (view) {
+      // A preset range is recomputed so that "last 7 days" still ends today after midnight.
+      this.range = view.range.preset === 'custom' ? view.range : presetRange(view.range.preset);
+      this.artistId = view.artistId;
+    }
+    if (key) await this.signIn(key);
+  }
+
+  /** Checks the key against GET /v1/me and keeps it when the API accepts it. */
+  async signIn(rawKey: string): Promise<boolean> {
+    const key = rawKey.trim();
+    if (!key) {
+      this.notice = 'Paste an API key to sign in';
+      return false;
+    }
+    this.status = 'checking';
+    this.notice = null;
+    useKey(key, () => this.signOut('The API no longer accepts this key. Sign in again.'));
+    try {
+      const me = unwrap(await api.GET('/v1/me')) as Me;
+      const artists = await Promise.all(
+        me.artist_ids.map(async (id): Promise<Artist> => {
+          const r = await api.GET('/v1/artists/{id}', { params: { path: { id } } });
+          return r.data ?? { id, name: id, track_count: 0, genres: [], created_at: '' };
+        }),
+      );
+      this.key = key;
+      this.me = me;
+      this.artists = artists.sort((a, b) => a.name.localeCompare(b.name));
+      if (!this.artistId || !me.artist_ids.includes(this.artistId)) this.artistId = this.artists[0]?.id ?? null;
+      this.status = 'signed-in';
+      sessionStorage.setItem(KEY_ITEM, key);
+      this.persistView();
+      return true;
+    } catch (e) {
+      useKey(null);
+      this.status = 'signed-out';
+      this.notice =
+        e instanceof ApiRequestError && e.status === 401
+          ? 'The API did not accept this key'
+          : `Could not sign in: ${e instanceof Error ? e.message : String(e)}`;
+      return false;
+    }
+  }
+
+  signOut(notice: string | null = null): void {
+    useKey(null);
+    sessionStorage.removeItem(KEY_ITEM);
+    sessionStorage.removeItem(VIEW_ITEM);
+    this.key = null;
+    this.me = null;
+    this.artists = [];
+    this.artistId = null;
+    this.status = 'signed-out';
+    this.notice = notice;
+  }
+
+  selectArtist(id: string): void {
+    this.artistId = id;
+    this.persistView();
+  }
+
+  selectRange(range: DateRange): void {
+    this.range = range;
+    this.persistView();
+  }
+
+  get artist(): Artist | undefined {
+    return this.artists.find((a) => a.id === this.artistId);
+  }
+
+  get isMarketer(): boolean {
+    return this.me?.role === 'marketer';
+  }
+
+  private persistView(): void {
+    sessionStorage.setItem(VIEW_ITEM, JSON.stringify({ artistId: this.artistId, range: this.range }));
+  }
+}
+
+export const session = new Session();

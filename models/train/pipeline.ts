@@ -1,0 +1,129 @@
+/**
+ * From interactions (and optional item content) to the contents of a bundle: train the
+ * collaborative model, fit the content model, place never-played catalogue items with it, export
+ * both graphs and check each against its TypeScript twin in onnxruntime before anything is written.
+ */
+import type { ContentFeature, EventWeights, Manifest } from '../bundle/manifest.ts';
+import type { BundleContents } from '../bundle/write.ts';
+import type { ItemContent } from '../data/content-rows.ts';
+import type { Interactions } from '../data/interactions.ts';
+import { exportContent } from '../onnx/content.ts';
+import { ContentSession } from '../onnx/runtime.ts';
+import { exportScorer } from '../onnx/scorer.ts';
+import { type AlsParams, type IterationReport, trainAls } from './als.ts';
+import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from './content-features.ts';
+import { type ContentModel, embedContent, fitContentModel } from './content-model.ts';
+import { type FoldInModel, foldInModel } from './fold-in.ts';
+import { fitItemNeighbours, type ItemItemParams } from './item-item.ts';
+import { fitSaturation, saturateCsr } from './saturation.ts';
+import { scorerParity } from './verify-export.ts';
+
+/** ONNX and TypeScript must agree this closely on every score (the parity the tests also assert). */
+export const PARITY_TOLERANCE = 1e-4;
+
+export interface TrainingInput {
+  interactions: Interactions;
+  /** aligned with interactions.itemIds when given */
+  content?: ItemContent[];
+  eventWeights: EventWeights;
+  halfLifeDays: number;
+  /** where the data came from, for the manifest */
+  data: string;
+}
+
+export interface TrainedModel {
+  foldIn: FoldInModel;
+  content?: { model: ContentModel; features: ContentFeature[] };
+}
+
+export interface TrainingParams {
+  als: AlsParams;
+  /** BM25 saturation of strengths (train/saturation.ts); null = raw strengths */
+  saturation: { k1: number; b: number } | null;
+  /** ridge strength of the content model */
+  contentRidge: number;
+  /** RP3beta item-item neighbours blended into the scores (train/item-item.ts); null/absent = ALS only */
+  itemItem?: ItemItemParams | null;
+}
+
+/** Trains the models (no export). Items with no interactions get their content embedding. */
+export async function trainModels(
+  input: TrainingInput,
+  params: TrainingParams,
+  onIteration?: (r: IterationReport) => void,
+  threads?: number,
+): Promise<TrainedModel> {
+  const { byUser, itemIds } = input.interactions;
+  const nItems = itemIds.length;
+  const d = params.als.factors;
+  const saturation = params.saturation ? fitSaturation(byUser, nItems, params.saturation.k1, params.saturation.b) : undefined;
+  const strengths = saturation ? saturateCsr(byUser, saturation) : byUser;
+  const als = await trainAls(strengths, nItems, params.als, { onIteration, ...(threads ? { threads } : {}) });
+  const model = foldInModel(als.itemFactors, nItems, d, params.als, als.missing, saturation);
+  if (params.itemItem) model.itemItem = fitItemNeighbours(byUser, nItems, params.itemItem);
+  if (!input.content) return { foldIn: model };
+  const features = chooseFeatures(input.content, DEFAULT_FEATURE_OPTIONS);
+  if (features.length === 0) return { foldIn: model };
+  const x = featureMatrix(features, input.content);
+  const played = new Uint8Array(nItems);
+  for (const i of byUser.indices) played[i] = 1;
+  const trained = Int32Array.from({ length: nItems }, (_, i) => i).filter((i) => played[i] === 1);
+  const content = fitContentModel(x, nItems, features.length, als.itemFactors, d, trained, params.contentRidge);
+  const cold = Int32Array.from({ length: nItems }, (_, i) => i).filter((i) => played[i] === 0);
+  if (cold.length > 0) {
+    const coldX = new Float32Array(cold.length * features.length);
+    cold.forEach((i, k) => {
+      coldX.set(x.subarray(i * features.length, (i + 1) * features.length), k * features.length);
+    });
+    const emb = embedContent(content, coldX, cold.length);
+    // The gram of the fold-in stays that of the trained items: cold items only receive scores.
+    cold.forEach((i, k) => {
+      model.itemFactors.set(emb.subarray(k * d, (k + 1) * d), i * d);
+    });
+  }
+  return { foldIn: model, content: { model: content, features } };
+}
+
+/** Exports and verifies the graphs; throws if ONNX and TypeScript disagree beyond PARITY_TOLERANCE. */
+export async function exportModels(
+  input: TrainingInput,
+  trained: TrainedModel,
+  training: Manifest['training'],
+): Promise<BundleContents & { parity: { scorer: number; content?: number } }> {
+  const scorer = exportScorer(trained.foldIn);
+  const scorerGap = await scorerParity(scorer, trained.foldIn, input.interactions.byUser);
+  if (!(scorerGap <= PARITY_TOLERANCE)) throw new Error(`scorer.onnx disagrees with the trained model by ${scorerGap}`);
+  let content: BundleContents['content'];
+  let contentGap: number | undefined;
+  if (trained.content && input.content) {
+    const onnx = exportContent(trained.content.model);
+    contentGap = await contentParity(onnx, trained.content.model, featureMatrix(trained.content.features, input.content.slice(0, 64)));
+    if (!(contentGap <= PARITY_TOLERANCE)) throw new Error(`content.onnx disagrees with the trained model by ${contentGap}`);
+    content = { onnx, features: trained.content.features };
+  }
+  return {
+    scorer,
+    itemIds: input.interactions.itemIds,
+    dims: trained.foldIn.dims,
+    ...(content ? { content } : {}),
+    eventWeights: input.eventWeights,
+    halfLifeDays: input.halfLifeDays,
+    training,
+    parity: { scorer: scorerGap, ...(contentGap === undefined ? {} : { content: contentGap }) },
+  };
+}
+
+async function contentParity(onnx: Uint8Array, m: ContentModel, x: Float32Array): Promise<number> {
+  const rows = x.length / m.features;
+  if (rows === 0) return 0;
+  const session = await ContentSession.load(onnx);
+  try {
+    const got = await session.embed(x, rows);
+    const want = embedContent(m, x, rows);
+    let worst = 0;
+    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(want[k]! - got[k]!));
+    return worst;
+  } finally {
+    await session.release();
+  }
+}

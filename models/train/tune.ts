@@ -1,0 +1,52 @@
+/**
+ * --tune: a small grid search scored on a strong-generalisation validation split carved out of the
+ * training users only (the evaluation's test users are never passed in here).
+ */
+
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../bundle/manifest.ts';
+import type { Interactions } from '../data/interactions.ts';
+import { itemPopularity } from '../eval/baselines.ts';
+import { popularityPercentiles } from '../eval/metrics.ts';
+import { evaluateRanker } from '../eval/protocol.ts';
+import { strongSplit } from '../eval/split.ts';
+import { scoreHistory } from './fold-in.ts';
+import { type TrainingParams, trainModels } from './pipeline.ts';
+
+export const TUNE_GRID: ReadonlyArray<Partial<TrainingParams['als']>> = [
+  {},
+  { alpha: 0.5 },
+  { alpha: 2 },
+  { regularization: 0.02 },
+  { regularization: 0.2 },
+  { itemRegExponent: 0.5 },
+  { factors: 64, regularization: 0.05 },
+  { factors: 192, regularization: 0.3 },
+];
+
+export async function tune(
+  data: Interactions,
+  base: TrainingParams,
+  log: (line: string) => void,
+  grid = TUNE_GRID,
+): Promise<{ params: TrainingParams; best: Partial<TrainingParams['als']>; ndcg20: number }> {
+  const nItems = data.itemIds.length;
+  const split = strongSplit(data.byUser, { testUsers: 0.15, historyShare: 0.8, seed: base.als.seed + 1 });
+  const pct = popularityPercentiles(itemPopularity(split.train, nItems));
+  let best = { params: base, best: grid[0] ?? {}, ndcg20: -1 };
+  for (const change of grid) {
+    const als = { ...base.als, ...change };
+    const { foldIn: fm } = await trainModels(
+      {
+        interactions: { ...data, byUser: split.train },
+        eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
+        halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+        data: 'tune',
+      },
+      { ...base, als },
+    );
+    const m = await evaluateRanker((h, w) => scoreHistory(fm, h, w), split.test, nItems, pct);
+    log(`  tune ${JSON.stringify(change)}: validation NDCG@20 ${m.ndcg20.toFixed(4)}`);
+    if (m.ndcg20 > best.ndcg20) best = { params: { ...base, als }, best: change, ndcg20: m.ndcg20 };
+  }
+  return best;
+}

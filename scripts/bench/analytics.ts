@@ -1,0 +1,267 @@
+/**
+ * `npm run bench:analytics`: artist analytics latency on a year of listening for 5 000 artists.
+ *
+ * 1. Generates the world straight into the local D1 SQLite file (node:sqlite, Worker stopped):
+ *    artists with Zipf-like popularity, 4 tracks each, listeners (half with a time zone), plays over
+ *    365 days (play_start + play_end/skip), saves, playlist adds and served impressions. The
+ *    analytics triggers mark every day dirty exactly as API ingestion would.
+ * 2. Starts wrangler dev and builds the rollups through POST /v1/admin/analytics/refresh (the cron's
+ *    code path), timing it.
+ * 3. Calls each analytics endpoint for a mix of top and random artists and prints p50/p95.
+ *
+ * Options: --artists N (5000) --plays N (400000) --requests N per endpoint (200) --port P (8789) --reuse
+ * (keep the generated world and rollups of a previous run).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { parseArgs } from 'node:util';
+import { findLocalD1File } from '../lib/local-d1.ts';
+import { apiCall, applyLocalMigrations, type DevServer, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
+import { formatMs, percentile } from '../lib/stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    artists: { type: 'string', default: '5000' },
+    plays: { type: 'string', default: '400000' },
+    requests: { type: 'string', default: '200' },
+    port: { type: 'string', default: '8789' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const ARTISTS = Number(values.artists);
+const PLAYS = Number(values.plays);
+const REQUESTS = Number(values.requests);
+const TRACKS_PER_ARTIST = 4;
+const USERS = Math.max(1000, Math.round(ARTISTS * 6));
+const DAY = 86_400_000;
+const persistTo = join(ROOT, '.wrangler/state-analytics');
+const adminToken = 'bench-analytics-admin-token';
+
+/** Small deterministic PRNG (mulberry32) so every run builds the same world. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GENRES = ['indie', 'pop', 'rock', 'hip-hop', 'electronic', 'jazz', 'classical', 'folk', 'metal', 'r&b', 'ambient', 'latin'];
+const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Sydney'];
+const SURFACES = ['home', 'daily_mix', 'radio'];
+
+function generate(): { days: number; events: number; impressions: number } {
+  rmSync(persistTo, { recursive: true, force: true });
+  applyLocalMigrations(persistTo);
+  const db = new DatabaseSync(findLocalD1File(persistTo));
+  const rand = rng(42);
+  const today = Math.floor(Date.now() / DAY);
+  const firstDay = today - 364;
+  const now = Date.now();
+  db.exec('BEGIN');
+  const insArtist = db.prepare('INSERT INTO artists (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  const insTrack = db.prepare(
+    `INSERT INTO tracks (id, artist_id, title, duration_ms, genre, tags, energy, danceability, valence, acousticness, tempo, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const durations: number[] = [];
+  for (let a = 0; a < ARTISTS; a++) {
+    insArtist.run(`a${a}`, `Artist ${a}`, now, now);
+    const genre = GENRES[a % GENRES.length] as string;
+    for (let t = 0; t < TRACKS_PER_ARTIST; t++) {
+      const duration = 120_000 + Math.floor(rand() * 180_000);
+      durations.push(duration);
+      insTrack.run(`t${a}-${t}`, `a${a}`, `Track ${a}-${t}`, duration, genre, rand(), rand(), rand(), rand(), 60 + rand() * 120, now, now);
+    }
+  }
+  const insUser = db.prepare('INSERT INTO users (id, timezone, country, first_seen_at) VALUES (?, ?, NULL, ?)');
+  for (let u = 0; u < USERS; u++) insUser.run(`u${u}`, u % 2 === 0 ? (ZONES[u % ZONES.length] as string) : null, now);
+
+  // Zipf-like artist popularity: weight ∝ 1 / rank^0.8, sampled through the cumulative weights.
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let a = 0; a < ARTISTS; a++) {
+    total += 1 / (a + 1) ** 0.8;
+    cumulative.push(total);
+  }
+  const pickArtist = () => {
+    const x = rand() * total;
+    let lo = 0;
+    let hi = ARTISTS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  const insEvent = db.prepare(
+    `INSERT INTO events (event_id, user_id, track_id, type, ts, ms_played, source, surface, rec_id, position, playlist_id, device, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
+  );
+  const insList = db.prepare(
+    'INSERT INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at) VALUES (?, ?, NULL, ?, NULL, ?)',
+  );
+  const insItem = db.prepare(
+    `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, served_at) VALUES (?, ?, ?, ?, NULL, 'model', 'cf', NULL, ?)`,
+  );
+  let events = 0;
+  let impressions = 0;
+  let listSeq = 0;
+  for (let p = 0; p < PLAYS; p++) {
+    const a = pickArtist();
+    const t = Math.floor(rand() * TRACKS_PER_ARTIST);
+    const trackId = `t${a}-${t}`;
+    const duration = durations[a * TRACKS_PER_ARTIST + t] as number;
+    // Listeners cluster on artists: each artist mostly draws from its own slice of users.
+    const user = `u${rand() < 0.7 ? (a * 7 + Math.floor(rand() * 40)) % USERS : Math.floor(rand() * USERS)}`;
+    const ts = (firstDay + Math.floor(rand() * 365)) * DAY + Math.floor(rand() * DAY);
+    const algorithmic = rand() < 0.3;
+    const surface = algorithmic ? (SURFACES[Math.floor(rand() * SURFACES.length)] as string) : null;
+    let recId: string | null = null;
+    if (algorithmic) {
+      // The list that led to the play: 10 items of the same genre's artists, this track at position 0.
+      listSeq += 1;
+      recId = `r${listSeq}`;
+      insList.run(recId, user, surface, ts - 5_000);
+      for (let pos = 0; pos < 10; pos++) {
+        const other = pos === 0 ? trackId : `t${pickArtist()}-${Math.floor(rand() * TRACKS_PER_ARTIST)}`;
+        insItem.run(recId, pos, other, user, ts - 5_000);
+        impressions += 1;
+      }
+    }
+    const r = rand();
+    const ms =
+      r < 0.6
+        ? Math.floor(duration * (0.92 + rand() * 0.08))
+        : r < 0.85
+          ? 1_000 + Math.floor(rand() * 28_000)
+          : 30_000 + Math.floor(rand() * (duration * 0.85 - 30_000));
+    const type = r < 0.6 ? 'play_end' : 'skip';
+    const source = algorithmic ? 'algorithmic' : 'library';
+    insEvent.run(`e${p}s`, user, trackId, 'play_start', ts, null, source, surface, recId, algorithmic ? 0 : null, now);
+    insEvent.run(`e${p}e`, user, trackId, type, ts + ms, ms, source, surface, recId, algorithmic ? 0 : null, now);
+    events += 2;
+    const x = rand();
+    if (x < 0.03) {
+      insEvent.run(`e${p}v`, user, trackId, 'save', ts + ms + 1000, null, source, surface, null, null, now);
+      events += 1;
+    } else if (x < 0.04) {
+      insEvent.run(`e${p}p`, user, trackId, 'playlist_add', ts + ms + 1000, null, source, surface, null, null, now);
+      events += 1;
+    }
+  }
+  db.exec('COMMIT');
+  db.close();
+  return { days: 365, events, impressions };
+}
+
+/** Every process below `pid`, deepest last. */
+function descendants(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  const children = out
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** Stopping npx does not stop the wrangler and workerd it started: collect them first, end them by id. */
+async function stopServer(server: DevServer): Promise<void> {
+  const spawned = descendants(server.process.pid);
+  await server.stop();
+  for (const pid of spawned) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await f();
+  return { ms: performance.now() - t0, value };
+}
+
+if (values.reuse && existsSync(persistTo)) {
+  applyLocalMigrations(persistTo);
+} else {
+  const g = await timed(async () => generate());
+  console.log(
+    `generated ${ARTISTS} artists, ${ARTISTS * TRACKS_PER_ARTIST} tracks, ${USERS} users, ${g.value.events} events and ${g.value.impressions} impressions ` +
+      `over ${g.value.days} days into the local D1 file (node:sqlite) in ${(g.ms / 1000).toFixed(1)} s`,
+  );
+}
+
+ensureAssetsDir();
+let server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
+try {
+  let refreshedDays = 0;
+  const refresh = await timed(async () => {
+    for (;;) {
+      const r = await apiCall<{ refreshed: number; remaining: number }>(server.url, adminToken, '/v1/admin/analytics/refresh', {
+        body: { max_days: 5 },
+      });
+      // wrangler dev reloads the Worker when any source file changes (other work in the tree): retry.
+      if (r.status === 503) continue;
+      if (r.status !== 200) throw new Error(`refresh failed: ${r.status} ${JSON.stringify(r.body)}`);
+      refreshedDays += r.body.refreshed;
+      if (r.body.remaining === 0) break;
+    }
+  });
+  if (refreshedDays > 0) {
+    // A year of backfill leaves a huge write-ahead log that slows every read until SQLite checkpoints
+    // it; a restart checkpoints, so the figures below are steady state rather than backfill hangover.
+    await stopServer(server);
+    server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
+    console.log(
+      `rollups: ${refreshedDays} days recomputed through /v1/admin/analytics/refresh in ${(refresh.ms / 1000).toFixed(1)} s (${(refresh.ms / refreshedDays).toFixed(0)} ms/day)`,
+    );
+  }
+
+  const today = new Date().toISOString().slice(0, 10);
+  const yearAgo = new Date(Date.now() - 364 * DAY).toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 27 * DAY).toISOString().slice(0, 10);
+  const year = `from=${yearAgo}&to=${today}`;
+  const rand = rng(7);
+  // Half the calls hit the 100 most popular artists (the heaviest rollups), half any artist.
+  const artist = () => `a${rand() < 0.5 ? Math.floor(rand() * 100) : Math.floor(rand() * ARTISTS)}`;
+  const endpoints: [string, (a: string) => string][] = [
+    ['baseline: GET /v1/me (auth only)', () => '/v1/me'],
+    ['overview 365 d', (a) => `/v1/artists/${a}/overview?${year}`],
+    ['overview 28 d', (a) => `/v1/artists/${a}/overview?from=${monthAgo}&to=${today}`],
+    ['timeseries 365 d daily', (a) => `/v1/artists/${a}/timeseries?${year}&metric=streams`],
+    ['timeseries 365 d weekly listeners', (a) => `/v1/artists/${a}/timeseries?${year}&metric=listeners&granularity=week`],
+    ['tracks 365 d', (a) => `/v1/artists/${a}/tracks?${year}&sort=completion_rate`],
+    ['track detail 365 d', (a) => `/v1/artists/${a}/tracks/t${a.slice(1)}-0?${year}`],
+    ['audience 365 d', (a) => `/v1/artists/${a}/audience?${year}`],
+    ['reach 365 d', (a) => `/v1/artists/${a}/reach?${year}`],
+    ['tracks 365 d as CSV', (a) => `/v1/artists/${a}/tracks?${year}&format=csv`],
+  ];
+  console.log(`\n${REQUESTS} sequential requests per endpoint against wrangler dev (local D1), latency seen by the client:`);
+  console.log(`${'endpoint'.padEnd(36)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`);
+  for (const [name, path] of endpoints) {
+    for (let i = 0; i < 5; i++) await apiCall(server.url, adminToken, path(artist())); // warm-up
+    const sample: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const { ms, value } = await timed(() => apiCall(server.url, adminToken, path(artist())));
+      if (value.status !== 200) throw new Error(`${name}: ${value.status} ${JSON.stringify(value.body).slice(0, 300)}`);
+      sample.push(ms);
+    }
+    console.log(
+      `${name.padEnd(36)}${formatMs(percentile(sample, 50)).padStart(11)}${formatMs(percentile(sample, 95)).padStart(11)}${formatMs(Math.max(...sample)).padStart(11)}`,
+    );
+  }
+} finally {
+  await stopServer(server);
+}
+process.exit(0);

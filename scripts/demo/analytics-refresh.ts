@@ -1,0 +1,37 @@
+/**
+ * Brings the analytics rollups up to date through POST /v1/admin/analytics/refresh. In production a
+ * cron does this every minute; wrangler dev runs no cron, so after a bulk load (months of history at
+ * once) the older days would stay stale and the dashboard's previous-period figures would be wrong.
+ */
+import { apiCall } from '../lib/local-worker.ts';
+
+export interface RefreshOutcome {
+  refreshed: number;
+  remaining: number;
+  /** False when this Worker has no refresh endpoint. */
+  available: boolean;
+}
+
+/**
+ * Refreshes stale days, a month per request, until none is left (or no progress is made).
+ *
+ * @example await refreshAnalytics(url, adminToken, (done, total) => bar.update(done, total));
+ */
+export async function refreshAnalytics(
+  url: string,
+  admin: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RefreshOutcome> {
+  let refreshed = 0;
+  for (;;) {
+    const res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', {
+      body: { max_days: 31 },
+    });
+    if (res.status === 404) return { refreshed, remaining: 0, available: false };
+    if (res.status !== 200)
+      throw new Error(`POST /v1/admin/analytics/refresh answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+    refreshed += res.body.refreshed;
+    onProgress?.(refreshed, refreshed + res.body.remaining);
+    if (res.body.remaining === 0 || res.body.refreshed === 0) return { refreshed, remaining: res.body.remaining, available: true };
+  }
+}

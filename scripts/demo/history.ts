@@ -1,0 +1,140 @@
+/**
+ * Months of listening for one generated listener: sessions at the hours their rhythm favours, in
+ * their own time zone, doing something (commuting, working out…); tracks drawn from their favourites
+ * or discovered in the genres they like; each play judged by the behaviour model.
+ */
+import { type Activity, fitScore, momentFit, playOutcome, type TrackTraits } from './behaviour.ts';
+import type { Catalogue } from './catalogue.ts';
+import { GENRES } from './genres.ts';
+import { activityAt, type Listener, zoneOffsetMinutes } from './listeners.ts';
+import { hashSeed, Rng, sampleCumulative } from './rng.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** The POST /v1/events shape, with ts in epoch ms. */
+export interface DemoEvent {
+  event_id: string;
+  user_id: string;
+  track_id: string;
+  type: 'play_start' | 'play_end' | 'skip' | 'save' | 'unsave' | 'playlist_add' | 'playlist_remove' | 'share';
+  ts: number;
+  ms_played?: number;
+  context?: {
+    source?: 'algorithmic' | 'editorial' | 'user_playlist' | 'search' | 'library' | 'artist_page' | 'radio' | 'other';
+    surface?: string;
+    rec_id?: string;
+    position?: number;
+    playlist_id?: string;
+    device?: string;
+  };
+}
+
+export interface HistoryOptions {
+  seed: string;
+  start: number;
+  end: number;
+  eventsPerUser: number;
+}
+
+const DISCOVERY_SOURCES = ['editorial', 'radio', 'search', 'user_playlist', 'artist_page'] as const;
+const DISCOVERY_WEIGHTS = [0.3, 0.25, 0.17, 0.18, 0.1];
+/** Average events per session (about 7 plays of 2 events and a few saves), to hit eventsPerUser. */
+const EVENTS_PER_SESSION = 14;
+
+/** Each genre's typical sound, to steer what listeners put on for an activity. */
+const GENRE_TRAITS: TrackTraits[] = GENRES.map((g) => ({
+  durationMs: g.durationS * 1000,
+  genre: g.name,
+  energy: g.energy,
+  tempo: g.tempo,
+  danceability: g.danceability,
+  valence: g.valence,
+  acousticness: g.acousticness,
+  instrumentalness: g.instrumentalness,
+  speechiness: g.speechiness,
+}));
+
+/**
+ * All events of one listener between `start` and `end`, in time order except for later unsaves.
+ *
+ * @example listenerHistory(catalogue, listener('demo', 7), { seed: 'demo', start, end, eventsPerUser: 100 })
+ */
+export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions): DemoEvent[] {
+  const rng = new Rng(hashSeed(o.seed, 'history', l.index));
+  const idBase = `e-${hashSeed(o.seed).toString(36)}-${l.index}-`;
+  const days = Math.max(1, Math.round((o.end - o.start) / DAY));
+  const sessions: { ts: number; activity: Activity }[] = [];
+  const count = rng.poisson((o.eventsPerUser * l.activity) / EVENTS_PER_SESSION);
+  for (let s = 0; s < count; s++) {
+    const day = o.start + rng.int(days) * DAY;
+    const hour = rng.weighted(l.hours);
+    const localMs = day + hour * HOUR + rng.int(60) * 60_000;
+    const ts = localMs - zoneOffsetMinutes(l.timezone, localMs) * 60_000;
+    if (ts < o.start || ts > o.end - HOUR) continue;
+    sessions.push({ ts, activity: activityAt(rng, l, hour, new Date(localMs).getUTCDay()) });
+  }
+  sessions.sort((a, b) => a.ts - b.ts);
+
+  const events: DemoEvent[] = [];
+  const library: number[] = [];
+  const inLibrary = new Set<number>();
+  const saved = new Set<number>();
+  let seq = 0;
+  const emit = (e: Omit<DemoEvent, 'event_id' | 'user_id'>) => {
+    events.push({ event_id: idBase + seq++, user_id: l.id, ...e });
+  };
+  // Genres the catalogue has no tracks in (an imported catalogue) are never asked for.
+  const affinity2 = l.genreAffinity.map((a, gi) => (cat.byGenre[gi]!.tracks.length > 0 ? a * a : 0));
+
+  for (const session of sessions) {
+    const genreWeights = affinity2.map((a, gi) => a * (0.3 + momentFit(session.activity, GENRE_TRAITS[gi]!)));
+    const sessionGenre = rng.weighted(genreWeights);
+    const plays = 1 + Math.floor(-Math.log(1 - rng.next()) * 6);
+    let t = session.ts;
+    for (let p = 0; p < plays && t < o.end; p++) {
+      const familiar = library.length >= 8 && rng.chance(0.4);
+      let track = -1;
+      let source: NonNullable<DemoEvent['context']>['source'];
+      if (familiar) {
+        track = library[rng.int(library.length)]!;
+        source = rng.chance(0.7) ? 'library' : 'user_playlist';
+      } else {
+        const gi = rng.chance(0.7) ? sessionGenre : rng.weighted(affinity2);
+        const pool = cat.byGenre[gi]!;
+        if (pool.tracks.length === 0) continue;
+        for (let attempt = 0; attempt < 3 && track < 0; attempt++) {
+          const candidate = pool.tracks[sampleCumulative(pool.cumulative, rng.next())]!;
+          if (cat.releaseTs[candidate]! <= t) track = candidate;
+        }
+        if (track < 0) continue;
+        source = DISCOVERY_SOURCES[rng.weighted(DISCOVERY_WEIGHTS)]!;
+      }
+      const traits = cat.traits[track]!;
+      const trackId = cat.tracks[track]!.id;
+      const outcome = playOutcome(rng, fitScore(l, traits, session.activity, familiar), traits.durationMs, l);
+      const context = { source, device: l.device };
+      emit({ track_id: trackId, type: 'play_start', ts: t, context });
+      t += outcome.msPlayed;
+      emit({ track_id: trackId, type: outcome.kind === 'skip' ? 'skip' : 'play_end', ts: t, ms_played: outcome.msPlayed, context });
+      if (outcome.save && !saved.has(track)) {
+        saved.add(track);
+        emit({ track_id: trackId, type: 'save', ts: t + 1000, context });
+        // Some saves are regretted later.
+        const unsaveAt = t + rng.range(1, 40) * DAY;
+        if (rng.chance(0.07) && unsaveAt < o.end)
+          emit({ track_id: trackId, type: 'unsave', ts: Math.round(unsaveAt), context: { source: 'library' } });
+      }
+      if (outcome.playlistAdd) {
+        emit({ track_id: trackId, type: 'playlist_add', ts: t + 1500, context: { ...context, playlist_id: `pl-${l.id}-${rng.int(3)}` } });
+      }
+      if (outcome.share) emit({ track_id: trackId, type: 'share', ts: t + 2000, context });
+      if (!inLibrary.has(track) && (outcome.save || outcome.playlistAdd || (outcome.kind === 'complete' && rng.chance(0.35)))) {
+        inLibrary.add(track);
+        library.push(track);
+      }
+      t += 500 + rng.int(2500);
+    }
+  }
+  return events;
+}

@@ -1,0 +1,163 @@
+/**
+ * The closed-loop listener simulator as a library: `npm run simulate` runs it on a clock, `npm start`
+ * uses it for a short warm-up so reach and conversion have served lists behind them from the start.
+ */
+import { openLocalD1 } from '../lib/local-d1.ts';
+import type { TrackTraits } from './behaviour.ts';
+import { actOnList, type ServedList, traitsFromTrack } from './closed-loop.ts';
+import type { DemoEvent } from './history.ts';
+import { activityAt, type Listener, listener, zoneOffsetMinutes } from './listeners.ts';
+import { hashSeed, Rng, sampleCumulative } from './rng.ts';
+import { sendBatch } from './send-batches.ts';
+import type { DemoState } from './state.ts';
+import { generateWorld } from './world.ts';
+
+export interface SimulatorStats {
+  sessions: number;
+  lists: number;
+  ignored: number;
+  plays: number;
+  skips: number;
+  noModel: number;
+  errors: number;
+  sent: number;
+  latencies: number[];
+}
+
+export interface Simulator {
+  stats: SimulatorStats;
+  /** One listener session: ask for a list, act on it, buffer the events. */
+  session(): Promise<void>;
+  /** Sends the buffered events. */
+  flush(): Promise<void>;
+}
+
+/**
+ * @example
+ * const sim = createSimulator('http://127.0.0.1:8787', appKey, readState(file));
+ * await Promise.all(Array.from({ length: 50 }, () => sim.session())); await sim.flush();
+ */
+export function createSimulator(
+  url: string,
+  key: string,
+  state: DemoState | null,
+  opts: { limit?: number; log?: (s: string) => void } = {},
+): Simulator {
+  const log = opts.log ?? ((s: string) => console.error(s));
+  const traits = new Map<string, TrackTraits>();
+  let listenerOf: (rng: Rng) => Listener;
+  // Listeners: the generated world's when there is one; otherwise the users already in the database
+  // (an imported dataset), each given a taste drawn from its id.
+  if (state?.world) {
+    const world = generateWorld(state.world.config);
+    world.tracks.forEach((t, i) => {
+      traits.set(t.id, world.catalogue.traits[i]!);
+    });
+    // Heavy listeners open the app more often: sessions are drawn in proportion to listening activity.
+    const cumulative = new Float64Array(state.world.config.users);
+    let total = 0;
+    for (let i = 0; i < cumulative.length; i++) {
+      total += world.listener(i).activity;
+      cumulative[i] = total;
+    }
+    listenerOf = (rng) => world.listener(sampleCumulative(cumulative, rng.next()));
+  } else {
+    const db = openLocalD1(state?.persistTo ?? '.wrangler/state');
+    const ids = (db.prepare('SELECT id FROM users ORDER BY id LIMIT 50000').all() as { id: string }[]).map((r) => r.id);
+    db.close();
+    if (ids.length === 0) throw new Error('No listeners in the database yet: load the demo world or import a dataset first.');
+    listenerOf = (rng) => {
+      const id = ids[rng.int(ids.length)]!;
+      return { ...listener('imported', hashSeed(id)), id };
+    };
+  }
+
+  const runId = `sim-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const rng = new Rng(hashSeed(runId));
+  const stats: SimulatorStats = { sessions: 0, lists: 0, ignored: 0, plays: 0, skips: 0, noModel: 0, errors: 0, sent: 0, latencies: [] };
+  let buffer: DemoEvent[] = [];
+  let warnedMissing = false;
+  const auth = { authorization: `Bearer ${key}` };
+
+  const learnTraits = (ids: string[]) =>
+    Promise.all(
+      ids
+        .filter((id) => !traits.has(id))
+        .map(async (id) => {
+          const res = await fetch(`${url}/v1/tracks/${encodeURIComponent(id)}`, { headers: auth });
+          if (res.ok) traits.set(id, traitsFromTrack((await res.json()) as Parameters<typeof traitsFromTrack>[0]));
+          else await res.body?.cancel();
+        }),
+    );
+
+  return {
+    stats,
+    async session() {
+      const n = stats.sessions++;
+      const l = listenerOf(rng);
+      const now = Date.now();
+      const local = new Date(now + zoneOffsetMinutes(l.timezone, now) * 60_000);
+      const activity = activityAt(rng, l, local.getUTCHours(), local.getUTCDay());
+      const q = new URLSearchParams({
+        limit: String(opts.limit ?? 10),
+        surface: 'home',
+        hour: String(local.getUTCHours()),
+        weekday: String(local.getUTCDay()),
+      });
+      if (activity !== 'none') q.set('activity', activity);
+      const t0 = performance.now();
+      const res = await fetch(`${url}/v1/users/${encodeURIComponent(l.id)}/recommendations?${q}`, { headers: auth });
+      stats.latencies.push(performance.now() - t0);
+      if (res.status === 503) {
+        stats.noModel++;
+        await res.body?.cancel();
+        return;
+      }
+      if (!res.ok) {
+        if (res.status === 404 && !warnedMissing) {
+          warnedMissing = true;
+          log('GET /v1/users/:id/recommendations answers 404: this Worker has no recommendations endpoint');
+        }
+        stats.errors++;
+        await res.body?.cancel();
+        return;
+      }
+      const list = (await res.json()) as ServedList;
+      stats.lists++;
+      await learnTraits(list.items.map((i) => i.track_id));
+      const s = actOnList(rng, l, activity, list, (id) => traits.get(id), Date.now(), `${runId}-${n}`);
+      if (s.ignored) stats.ignored++;
+      stats.plays += s.plays;
+      stats.skips += s.skips;
+      buffer.push(...s.events);
+    },
+    async flush() {
+      while (buffer.length > 0) {
+        const batch = buffer.slice(0, 500);
+        buffer = buffer.slice(500);
+        try {
+          stats.sent += (await sendBatch(url, key, 'POST', '/v1/events', 'events', batch, 3)).accepted;
+        } catch (err) {
+          stats.errors++;
+          log(String(err));
+        }
+      }
+    },
+  };
+}
+
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+/** One status line: sessions, plays, skip rate, latency of the recommendations endpoint. */
+export function describeStats(stats: SimulatorStats): string {
+  const skipRate = stats.plays ? ((100 * stats.skips) / stats.plays).toFixed(1) : '-';
+  return (
+    `sessions ${stats.sessions}  lists ${stats.lists}  ignored ${stats.ignored}  plays ${stats.plays}  skip rate ${skipRate}%  events sent ${stats.sent}  ` +
+    `recs p50 ${percentile(stats.latencies, 0.5).toFixed(0)} ms p95 ${percentile(stats.latencies, 0.95).toFixed(0)} ms` +
+    `${stats.noModel ? `  no model yet ×${stats.noModel}` : ''}${stats.errors ? `  errors ${stats.errors}` : ''}`
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * What `npm start` has already built, kept in a small JSON file (.data/demo.json, gitignored) so a
+ * second start reuses the world, the model and the keys and comes up in seconds.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../lib/local-worker.ts';
+import type { DemoCampaign } from './demo-campaign.ts';
+import type { LoadSummary } from './load-world.ts';
+import type { WorldConfig } from './world.ts';
+
+export const DEFAULT_STATE_FILE = join(ROOT, '.data/demo.json');
+
+export interface DemoKey {
+  key: string;
+  artistIds?: string[];
+  artistNames?: string[];
+}
+
+export interface DemoState {
+  format: 'backbeat-demo/1';
+  /** wrangler persist dir the state belongs to (null = wrangler's default .wrangler/state). */
+  persistTo: string | null;
+  world?: { config: WorldConfig; loadedAt: string; summary: LoadSummary };
+  keys?: { app: DemoKey; artist: DemoKey; marketer: DemoKey };
+  model?: { version: string; activatedAt: string; dir: string };
+  campaign?: DemoCampaign;
+  /** Served lists acted on right after the first start, so reach and conversion are not empty. */
+  warmup?: { sessions: number; lists: number; at: string };
+}
+
+export function readState(file: string): DemoState | null {
+  if (!existsSync(file)) return null;
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as DemoState;
+    return state.format === 'backbeat-demo/1' ? state : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeState(file: string, state: DemoState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}

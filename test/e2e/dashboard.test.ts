@@ -1,0 +1,266 @@
+/**
+ * The dashboard in a real browser against a real Worker with seeded data: sign in, KPI numbers
+ * equal the API's, the date range changes them, a track page opens, a CSV downloads and equals
+ * the API's, sign out. Screenshots of every view land in test-output/screenshots/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount } from '../../dashboard/src/lib/format.ts';
+import { formatMetric } from '../../dashboard/src/lib/metrics.ts';
+import { presetRange } from '../../dashboard/src/lib/range.ts';
+import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
+import { type Browser, CHROMIUM, hasChromium, INSTALL_HINT, launchBrowser } from './browser.ts';
+import { type E2eWorker, startE2eWorker } from './server.ts';
+import { ARTIST, OTHER_ARTIST, SEEDED_CAMPAIGN, seedWorld, TRACKS } from './world.ts';
+
+const SHOTS = join(ROOT, 'test-output/screenshots');
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+if (!hasChromium && !inCi) console.warn(`\n[e2e] SKIPPED: ${INSTALL_HINT}\n`);
+
+type Overview = { metrics: Record<string, { value: number | null; previous: number | null }> };
+
+describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
+  let worker: E2eWorker | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let url: string;
+  let artistKey: string;
+  let marketerKey: string;
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`[e2e] ${INSTALL_HINT} (CI installs it in .ci/run)`);
+    mkdirSync(SHOTS, { recursive: true });
+    worker = await startE2eWorker();
+    url = worker.server.url;
+    ({ artistKey, marketerKey } = await seedWorld(url, worker.adminToken));
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    // Errors in the page show up in the test output, next to the failing step.
+    page.on('pageerror', (e) => console.error(`[e2e] page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`[e2e] console: ${m.text()}`));
+    console.log(`[e2e] chromium ${CHROMIUM}, worker ${url}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.server.stop();
+  });
+
+  /** A full-page screenshot once nothing on the page is loading any more. */
+  const shot = async (name: string) => {
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 20_000 });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const kpiText = (metric: string) => page.getByTestId(`kpi-${metric}`).locator('[data-kpi-value]').textContent();
+
+  async function apiOverview(days: 7 | 28): Promise<Overview> {
+    const r = presetRange(days);
+    const res = await apiCall<Overview>(url, artistKey, `/v1/artists/${ARTIST.id}/overview?from=${r.from}&to=${r.to}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  it('Should refuse a wrong key and sign in with a valid one', async () => {
+    await page.goto(url);
+    await page.getByLabel('API key').fill('bb_not_a_real_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('did not accept');
+    await shot('sign-in-error');
+
+    await page.getByLabel('API key').fill(artistKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: /Overview/ }).waitFor();
+    // Two artists on the key: the picker offers both, sorted by name.
+    expect(await page.getByLabel('Artist').locator('option').allTextContents()).toEqual(['Night Swimmers', 'Paper Lanterns']);
+  });
+
+  it('Should show the KPI numbers the API gives for the last 28 days', async () => {
+    const o = await apiOverview(28);
+    expect(o.metrics.streams?.value).toBeGreaterThan(0);
+    for (const m of ['streams', 'listeners', 'completion_rate', 'skip_rate', 'saves', 'playlist_adds'] as const) {
+      await expect.poll(() => kpiText(m), { timeout: 15_000 }).toBe(formatMetric(m, o.metrics[m]!.value));
+    }
+    await page.locator('canvas').first().waitFor();
+    await shot('overview-28d');
+  });
+
+  it('Should follow the date range: the last 7 days show the API numbers of those days', async () => {
+    const [week, month] = await Promise.all([apiOverview(7), apiOverview(28)]);
+    expect(week.metrics.streams?.value).not.toBe(month.metrics.streams?.value);
+    await page.getByLabel('Period', { exact: true }).selectOption('7');
+    for (const m of ['streams', 'listeners', 'completion_rate', 'skip_rate'] as const) {
+      await expect.poll(() => kpiText(m), { timeout: 15_000 }).toBe(formatMetric(m, week.metrics[m]!.value));
+    }
+    await shot('overview-7d');
+  });
+
+  it('Should apply a custom date range', async () => {
+    const r = { from: presetRange(28).from, to: presetRange(7).from };
+    const api = await apiCall<Overview>(url, artistKey, `/v1/artists/${ARTIST.id}/overview?from=${r.from}&to=${r.to}`);
+    await page.getByLabel('Period', { exact: true }).selectOption('custom');
+    await page.getByLabel('From', { exact: true }).fill(r.from);
+    await page.getByLabel('To', { exact: true }).fill(r.to);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => kpiText('streams'), { timeout: 15_000 }).toBe(formatMetric('streams', api.body.metrics.streams!.value));
+    // Back to the last 7 days for the steps that follow.
+    await page.getByLabel('Period', { exact: true }).selectOption('7');
+  });
+
+  it('Should switch artist and show the numbers of the one picked', async () => {
+    const r = presetRange(7);
+    const other = await apiCall<Overview>(url, artistKey, `/v1/artists/${OTHER_ARTIST.id}/overview?from=${r.from}&to=${r.to}`);
+    await page.getByLabel('Artist', { exact: true }).selectOption(OTHER_ARTIST.id);
+    await page.getByRole('heading', { level: 1, name: new RegExp(OTHER_ARTIST.name) }).waitFor();
+    await expect.poll(() => kpiText('streams'), { timeout: 15_000 }).toBe(formatMetric('streams', other.body.metrics.streams!.value));
+    await page.getByLabel('Artist', { exact: true }).selectOption(ARTIST.id);
+    await page.getByRole('heading', { level: 1, name: new RegExp(ARTIST.name) }).waitFor();
+  });
+
+  it('Should show algorithmic reach and the audience views', async () => {
+    await page.getByRole('link', { name: 'Algorithmic reach' }).click();
+    await page.getByRole('heading', { level: 1, name: /Algorithmic reach/ }).waitFor();
+    await page.getByTestId('reach-funnel').waitFor();
+    const r = presetRange(7);
+    const reach = await apiCall<{ reach: number }>(url, artistKey, `/v1/artists/${ARTIST.id}/reach?from=${r.from}&to=${r.to}`);
+    await expect.poll(() => kpiText('algorithmic_reach'), { timeout: 15_000 }).toBe(formatCount(reach.body.reach));
+    await shot('reach');
+    await page.getByRole('link', { name: 'Audience' }).click();
+    await page.getByRole('heading', { level: 1, name: /Audience/ }).waitFor();
+    await page.getByTestId('listening-clock').waitFor();
+    await shot('audience');
+  });
+
+  it('Should list the tracks, open one, and show its numbers', async () => {
+    await page.getByRole('link', { name: 'Tracks', exact: true }).click();
+    await page.getByTestId('tracks-table').waitFor();
+    await shot('tracks');
+    // Sorting by title ascending puts the tracks in alphabetical order.
+    await page.getByRole('button', { name: /^Track/ }).click();
+    const titles = await page.getByTestId('tracks-table').locator('tbody tr td:first-child').allTextContents();
+    expect(titles.map((t) => t.trim())).toEqual(
+      TRACKS.filter((t) => t.artist === ARTIST)
+        .map((t) => t.title)
+        .sort(),
+    );
+    const track = TRACKS[0];
+    await page.getByRole('link', { name: track.title }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(track.title) }).waitFor();
+    const r = presetRange(7);
+    const api = await apiCall<{ metrics: { streams: number } }>(
+      url,
+      artistKey,
+      `/v1/artists/${ARTIST.id}/tracks/${track.id}?from=${r.from}&to=${r.to}`,
+    );
+    await expect.poll(() => kpiText('streams'), { timeout: 15_000 }).toBe(formatMetric('streams', api.body.metrics.streams));
+    await page.getByTestId('skip-positions').waitFor();
+    await shot('track-detail');
+  });
+
+  it('Should download the tracks table as the same CSV the API serves', async () => {
+    await page.getByRole('link', { name: 'Tracks', exact: true }).click();
+    await page.getByTestId('tracks-table').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const r = presetRange(7);
+    expect(download.suggestedFilename()).toBe(`${ARTIST.id}-tracks-${r.from}_${r.to}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const api = await apiCall<string>(url, artistKey, `/v1/artists/${ARTIST.id}/tracks?from=${r.from}&to=${r.to}&format=csv`);
+    expect(csv).toBe(api.body);
+    expect(csv.split('\r\n')[0]).toContain('track_id');
+  });
+
+  it('Should fit a 375 px wide phone screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const [link, ready, name] of [
+      ['Overview', 'kpis', 'overview-mobile'],
+      ['Algorithmic reach', 'reach-funnel', 'reach-mobile'],
+      ['Tracks', 'tracks-table', 'tracks-mobile'],
+      ['Audience', 'listening-clock', 'audience-mobile'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByTestId(ready).waitFor();
+      await shot(name);
+      // Wide tables and the clock scroll inside their own box; the page itself must not.
+      const overflow = await page.evaluate(() => {
+        const limit = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > limit + 1 && !el.closest('.scroll'))
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+        return { by: document.documentElement.scrollWidth - limit, wide: wide.slice(0, 5) };
+      });
+      expect(overflow, `${link} at 375 px`).toEqual({ by: 0, wide: [] });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('Should sign out and forget the key', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('backbeat.key'))).toBeNull();
+    await page.reload();
+    await page.getByLabel('API key').waitFor();
+    await shot('signed-out');
+  });
+
+  it('Should end the session with a notice when the key is revoked', async () => {
+    const minted = await apiCall<{ id: string; key: string }>(url, worker!.adminToken, '/v1/admin/keys', {
+      body: { role: 'artist', name: 'e2e key to revoke', artist_ids: [ARTIST.id] },
+    });
+    await page.getByLabel('API key').fill(minted.body.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const revoked = await apiCall(url, worker!.adminToken, `/v1/admin/keys/${minted.body.id}`, { method: 'DELETE' });
+    expect(revoked.status).toBe(200);
+    await page.getByRole('link', { name: 'Tracks', exact: true }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('no longer accepts this key');
+    await shot('revoked-key');
+  });
+
+  it('Should let a marketer size a segment live, save it and export its members', async () => {
+    await page.getByLabel('API key').fill(marketerKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Segments', exact: true }).waitFor();
+    const rule = { type: 'completed_not_saved', artist_id: ARTIST.id, min_completions: 1, window_days: 28 };
+    const api = await apiCall<{ size: number }>(url, marketerKey, '/v1/segments/estimate', { body: { rule } });
+    expect(api.body.size).toBeGreaterThan(0);
+    await page.getByLabel('Completed plays, at least').fill('1');
+    await expect
+      .poll(() => page.getByTestId('segment-estimate').textContent(), { timeout: 15_000 })
+      .toBe(`${formatCount(api.body.size)} listeners match now`);
+    await page.getByLabel('Name').fill('Finished once, never saved');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('button', { name: 'Export Finished once, never saved as CSV' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Finished once, never saved as CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toBe('pseudonymous_id');
+    expect(csv).toHaveLength(api.body.size + 1);
+    await shot('segments');
+  });
+
+  it('Should show a campaign with its lift against the holdout', async () => {
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: SEEDED_CAMPAIGN }).click();
+    await page.getByTestId('lift-chart').waitFor();
+    const list = await apiCall<{ campaigns: { id: string; name: string }[] }>(url, marketerKey, '/v1/campaigns');
+    const id = list.body.campaigns.find((c) => c.name === SEEDED_CAMPAIGN)?.id;
+    const report = await apiCall<{ groups: { group: string; users: number }[] }>(url, marketerKey, `/v1/campaigns/${id}/report`);
+    for (const g of report.body.groups) {
+      const label = g.group === 'treated' ? 'Treated' : 'Holdout';
+      await page.getByText(`${label}: ${formatCount(g.users)} users`).waitFor();
+    }
+    await page.getByText(/^Streams per user: /).waitFor();
+    await shot('campaigns');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+  });
+});

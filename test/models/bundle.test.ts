@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { contentFeatureVector } from '../../models/bundle/content-features.ts';
+import { BundleError, type Manifest, parseManifest, verifyBundleFiles } from '../../models/bundle/manifest.ts';
+import { readBundle, writeBundle } from '../../models/bundle/write.ts';
+import { loadTrainingInput } from '../../models/data/load.ts';
+import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
+import { exportModels, trainModels } from '../../models/train/pipeline.ts';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'backbeat-bundle-'));
+let out = '';
+let manifest: Manifest;
+
+const bundleError = (f: () => unknown): BundleError => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BundleError);
+    return e as BundleError;
+  }
+  throw new Error('expected a BundleError');
+};
+
+beforeAll(async () => {
+  const input = await loadTrainingInput({ interactions: join(fixtures, 'tiny.csv'), items: join(fixtures, 'tiny-items.csv') });
+  const params = { ...DEFAULT_TRAINING_PARAMS, als: { ...DEFAULT_TRAINING_PARAMS.als, factors: 8, iterations: 5 } };
+  const contents = await exportModels(input, await trainModels(input, params), { data: input.data, params: {}, metrics: {} });
+  out = join(root, 'bundle');
+  manifest = await writeBundle(out, contents);
+});
+
+describe('model bundle', () => {
+  it('Should write a bundle that reads back and verifies, with no temporary folder left', async () => {
+    const loaded = await readBundle(out);
+    expect(loaded.manifest).toEqual(manifest);
+    expect(loaded.itemIds).toHaveLength(48);
+    expect(manifest.items).toBe(48);
+    expect(manifest.dims).toBe(8);
+    expect(manifest.files.content).toBe('content.onnx');
+    expect(readdirSync(root)).toEqual(['bundle']);
+  });
+
+  it('Should reject an unknown format, naming the field', () => {
+    expect(bundleError(() => parseManifest({ ...manifest, format: 'backbeat-model/2' })).field).toBe('format');
+  });
+
+  it('Should reject non-positive items and dims, naming the field', () => {
+    expect(bundleError(() => parseManifest({ ...manifest, items: 0 })).field).toBe('items');
+    expect(bundleError(() => parseManifest({ ...manifest, dims: 1.5 })).field).toBe('dims');
+    expect(bundleError(() => parseManifest({ ...manifest, halfLifeDays: -1 })).field).toBe('halfLifeDays');
+    expect(bundleError(() => parseManifest({ ...manifest, eventWeights: { play: 1 } })).field).toBe('eventWeights.complete');
+  });
+
+  it('Should reject a file whose sha256 does not match', async () => {
+    const files = Object.fromEntries(Object.values(manifest.files).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))]));
+    const tampered = { ...files, 'items.json': new TextEncoder().encode('["x"]') };
+    await expect(verifyBundleFiles(manifest, tampered)).rejects.toMatchObject({ field: 'sha256.items.json' });
+  });
+
+  it('Should reject items or dims that disagree with the ONNX shapes', async () => {
+    const files = Object.fromEntries(Object.values(manifest.files).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))]));
+    const items = new TextEncoder().encode(JSON.stringify(Array.from({ length: 47 }, (_, i) => `t${i}`)));
+    const sha = Buffer.from(await crypto.subtle.digest('SHA-256', items)).toString('hex');
+    const fewer = { ...manifest, items: 47, sha256: { ...manifest.sha256, 'items.json': sha } };
+    await expect(verifyBundleFiles(fewer, { ...files, 'items.json': items })).rejects.toMatchObject({ field: 'items' });
+    await expect(verifyBundleFiles({ ...manifest, dims: 16 }, files)).rejects.toMatchObject({ field: 'dims' });
+  });
+
+  it('Should refuse to load a folder whose manifest was edited, leaving the bundle as it was', async () => {
+    const copy = join(root, 'edited');
+    await writeBundle(copy, {
+      scorer: new Uint8Array(readFileSync(join(out, 'scorer.onnx'))),
+      itemIds: JSON.parse(readFileSync(join(out, 'items.json'), 'utf8')),
+      dims: manifest.dims,
+      eventWeights: manifest.eventWeights,
+      halfLifeDays: manifest.halfLifeDays,
+      training: manifest.training,
+    });
+    const m = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
+    writeFileSync(join(copy, 'manifest.json'), JSON.stringify({ ...m, sha256: { ...m.sha256, 'scorer.onnx': '0'.repeat(64) } }));
+    await expect(readBundle(copy)).rejects.toMatchObject({ field: 'sha256.scorer.onnx' });
+  });
+
+  it('Should turn a catalogue row into the manifest feature vector', () => {
+    const v = contentFeatureVector(
+      [
+        { name: 'energy', transform: { kind: 'standardize', mean: 0.5, std: 0.25 } },
+        { name: 'genre=rock', source: 'genre', transform: { kind: 'equals', value: 'rock' } },
+        { name: 'tag=live', source: 'tags', transform: { kind: 'contains', value: 'live' } },
+        { name: 'tempo', transform: 'identity' },
+      ],
+      { energy: 1, genre: 'Rock', tags: ['studio', 'live'], tempo: null },
+    );
+    expect(Array.from(v)).toEqual([2, 1, 1, 0]);
+  });
+});

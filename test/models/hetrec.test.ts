@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
+import { readHetrec } from '../../models/data/read-hetrec.ts';
+import { itemPopularity } from '../../models/eval/baselines.ts';
+import { popularityPercentiles } from '../../models/eval/metrics.ts';
+import { evaluateRanker } from '../../models/eval/protocol.ts';
+import { strongSplit } from '../../models/eval/split.ts';
+import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
+import { exportScorer } from '../../models/onnx/scorer.ts';
+import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
+import { trainModels } from '../../models/train/pipeline.ts';
+
+const HETREC = process.env.HETREC_DIR ?? '/work/shared/data/hetrec2011-lastfm-2k';
+const present = existsSync(`${HETREC}/user_artists.dat`);
+if (!present) console.warn(`[hetrec quality] skipped: ${HETREC} not found (set HETREC_DIR to the HetRec Last.fm 2K folder)`);
+
+// The full-size check with all baselines is `npm run eval`; this keeps a floor under the default
+// model on one split, through the exported ONNX graph, in well under a minute.
+describe.skipIf(!present)('HetRec Last.fm 2K quality floor (strong generalisation, default settings)', () => {
+  it('Should keep NDCG@20 and Recall@20 of scorer.onnx above the floor', async () => {
+    const data = await readHetrec(HETREC);
+    const nItems = data.interactions.itemIds.length;
+    const split = strongSplit(data.interactions.byUser, { testUsers: 0.2, historyShare: 0.8, seed: 7 });
+    const { foldIn: model } = await trainModels(
+      {
+        interactions: { ...data.interactions, byUser: split.train },
+        eventWeights: DEFAULT_EVENT_WEIGHTS,
+        halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+        data: 'test',
+      },
+      DEFAULT_TRAINING_PARAMS,
+    );
+    const session = await ScorerSession.load(exportScorer(model));
+    const cands = allCandidates(nItems);
+    const m = await evaluateRanker(
+      async (h, w) => (await session.score(h, w, cands)).scores,
+      split.test,
+      nItems,
+      popularityPercentiles(itemPopularity(split.train, nItems)),
+    );
+    await session.release();
+    console.log(`[hetrec quality] seed 7: Recall@20 ${m.recall20.toFixed(4)}, NDCG@20 ${m.ndcg20.toFixed(4)}`);
+    expect(m.users).toBeGreaterThan(350);
+    expect(m.ndcg20).toBeGreaterThan(0.27);
+    expect(m.recall20).toBeGreaterThan(0.26);
+  });
+});

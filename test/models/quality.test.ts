@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
+import { readInteractionsCsv } from '../../models/data/read-interactions-csv.ts';
+import { itemPopularity, popularityRanker } from '../../models/eval/baselines.ts';
+import { popularityPercentiles } from '../../models/eval/metrics.ts';
+import { evaluateRanker } from '../../models/eval/protocol.ts';
+import { strongSplit } from '../../models/eval/split.ts';
+import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
+import { exportScorer } from '../../models/onnx/scorer.ts';
+import { trainAls } from '../../models/train/als.ts';
+import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
+import { trainModels } from '../../models/train/pipeline.ts';
+
+const fixture = new URL('./fixtures/tiny.csv', import.meta.url).pathname;
+
+describe('quality on the fixed fixture (3 taste groups)', () => {
+  it('Should rank held-out items of new users far above popularity, through scorer.onnx', async () => {
+    const data = await readInteractionsCsv(fixture);
+    const nItems = data.itemIds.length;
+    const split = strongSplit(data.byUser, { testUsers: 0.3, historyShare: 0.7, seed: 3 });
+    const params = { ...DEFAULT_TRAINING_PARAMS, als: { ...DEFAULT_TRAINING_PARAMS.als, factors: 8 } };
+    const input = {
+      interactions: { ...data, byUser: split.train },
+      eventWeights: DEFAULT_EVENT_WEIGHTS,
+      halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+      data: 'fixture',
+    };
+    const { foldIn: model } = await trainModels(input, params);
+    const session = await ScorerSession.load(exportScorer(model));
+    const pct = popularityPercentiles(itemPopularity(split.train, nItems));
+    const cands = allCandidates(nItems);
+    const trained = await evaluateRanker(async (h, w) => (await session.score(h, w, cands)).scores, split.test, nItems, pct);
+    const popularity = await evaluateRanker(popularityRanker(split.train, nItems), split.test, nItems, pct);
+    await session.release();
+    // measured Recall@20 0.79 / NDCG@20 0.40 vs popularity 0.44 / 0.20 (seed 3); floors leave a margin
+    expect(trained.users).toBe(17);
+    expect(trained.recall20).toBeGreaterThan(0.65);
+    expect(trained.ndcg20).toBeGreaterThan(0.3);
+    expect(trained.ndcg20).toBeGreaterThan(popularity.ndcg20 + 0.1);
+  });
+
+  it('Should train the same model twice for the same seed', async () => {
+    const data = await readInteractionsCsv(fixture);
+    const params = { ...DEFAULT_TRAINING_PARAMS.als, factors: 8, iterations: 4 };
+    const a = await trainAls(data.byUser, data.itemIds.length, params);
+    const b = await trainAls(data.byUser, data.itemIds.length, params);
+    expect(b.itemFactors).toEqual(a.itemFactors);
+    const c = await trainAls(data.byUser, data.itemIds.length, { ...params, seed: params.seed + 1 });
+    expect(c.itemFactors).not.toEqual(a.itemFactors);
+  });
+
+  it('Should train the same model on 2 worker threads as on the main thread', async () => {
+    const data = await readInteractionsCsv(fixture);
+    const params = { ...DEFAULT_TRAINING_PARAMS.als, factors: 8, iterations: 3, missingExponent: 0.2 };
+    const one = await trainAls(data.byUser, data.itemIds.length, params, { threads: 1 });
+    const two = await trainAls(data.byUser, data.itemIds.length, params, { threads: 2 });
+    expect(two.itemFactors).toEqual(one.itemFactors);
+    expect(two.userFactors).toEqual(one.userFactors);
+  });
+});

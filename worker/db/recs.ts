@@ -1,0 +1,113 @@
+import type { Db } from './client.ts';
+
+/** One event of a user's history, as the recommender needs it. */
+export interface HistoryEvent {
+  trackId: string;
+  type: string;
+  ts: number;
+  msPlayed: number | null;
+}
+
+/**
+ * The user's newest events since `since`, newest first: one index range on (user_id, ts), so the
+ * cost is bounded by `limit` whatever the size of the events table.
+ */
+export async function userHistory(db: Db, userId: string, since: number, limit: number): Promise<HistoryEvent[]> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT track_id AS trackId, type, ts, ms_played AS msPlayed FROM events
+       WHERE user_id = ?1 AND ts >= ?2 ORDER BY ts DESC LIMIT ?3`,
+    )
+    .bind(userId, since, limit)
+    .all<HistoryEvent>();
+  return results;
+}
+
+/** Columns of one catalogue row in the order `catalogueRows` returns them (raw arrays keep 50 000 rows cheap). */
+export const CATALOGUE_COLUMNS = [
+  'id',
+  'artist_id',
+  'artist_name',
+  'title',
+  'duration_ms',
+  'release_date',
+  'genre',
+  'tags',
+  'tempo',
+  'key',
+  'mode',
+  'energy',
+  'danceability',
+  'valence',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'liveness',
+  'loudness',
+] as const;
+export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
+
+/** The whole catalogue as raw rows (see CATALOGUE_COLUMNS); read once per isolate and cached. */
+export async function catalogueRows(db: Db): Promise<unknown[][]> {
+  const cols = CATALOGUE_COLUMNS.map((c) => (c === 'artist_name' ? 'a.name' : `t.${c}`)).join(', ');
+  return db.$client.prepare(`SELECT ${cols} FROM tracks t JOIN artists a ON a.id = t.artist_id`).raw();
+}
+
+/** Streams (plays of 30 s or more) and plays started per track since `since`. */
+export async function trackPlayCounts(db: Db, since: number): Promise<Array<{ trackId: string; streams: number; starts: number }>> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT track_id AS trackId,
+              sum(type = 'play_end' AND ms_played >= 30000) AS streams,
+              sum(type = 'play_start') AS starts
+       FROM events WHERE ts >= ?1 AND type IN ('play_start', 'play_end') GROUP BY track_id`,
+    )
+    .bind(since)
+    .all<{ trackId: string; streams: number; starts: number }>();
+  return results;
+}
+
+/** Impressions per track since `since` (how often the recommender showed it). */
+export async function trackImpressions(db: Db, since: number): Promise<Array<{ trackId: string; impressions: number }>> {
+  const { results } = await db.$client
+    .prepare('SELECT track_id AS trackId, count(*) AS impressions FROM rec_items WHERE served_at >= ?1 GROUP BY track_id')
+    .bind(since)
+    .all<{ trackId: string; impressions: number }>();
+  return results;
+}
+
+export interface ServedList {
+  recId: string;
+  userId: string;
+  modelVersion: string | null;
+  surface: string | null;
+  context: string | null;
+  servedAt: number;
+  items: Array<{ trackId: string; score: number | null; source: string; reason: string | null; campaignId: string | null }>;
+}
+
+/** Logs one served list and its impressions atomically (two statements whatever the list length). */
+export async function insertServedList(db: Db, list: ServedList): Promise<void> {
+  const d1 = db.$client;
+  const items = list.items.map((it, position) => ({
+    position,
+    track_id: it.trackId,
+    score: it.score,
+    source: it.source,
+    reason: it.reason,
+    campaign_id: it.campaignId,
+  }));
+  await d1.batch([
+    d1
+      .prepare('INSERT INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+      .bind(list.recId, list.userId, list.modelVersion, list.surface, list.context, list.servedAt),
+    d1
+      .prepare(
+        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, served_at)
+         SELECT ?2, value ->> '$.position', value ->> '$.track_id', ?3, value ->> '$.score', value ->> '$.source',
+                value ->> '$.reason', value ->> '$.campaign_id', ?4
+         FROM json_each(?1)`,
+      )
+      .bind(JSON.stringify(items), list.recId, list.userId, list.servedAt),
+  ]);
+}

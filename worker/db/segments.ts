@@ -1,0 +1,111 @@
+import { STREAM_MIN_MS } from '../analytics/definitions.ts';
+import type { SegmentRule } from '../segments/rules.ts';
+import { type GenreListening, TASTE_FEATURE_NAMES, type TasteFeature } from '../segments/taste.ts';
+import type { Db } from './client.ts';
+
+type RuleOf<T extends SegmentRule['type']> = Extract<SegmentRule, { type: T }>;
+
+async function userIds(db: Db, sql: string, args: unknown[]): Promise<string[]> {
+  const { results } = await db.$client
+    .prepare(sql)
+    .bind(...args)
+    .all<{ userId: string }>();
+  return results.map((r) => r.userId);
+}
+
+/** Completed ≥ N plays since `fromDay` and never saved any of the artist's tracks. */
+export function completedNotSaved(db: Db, rule: RuleOf<'completed_not_saved'>, fromDay: number): Promise<string[]> {
+  return userIds(
+    db,
+    `SELECT user_id AS userId FROM artist_user_daily WHERE artist_id = ?1 GROUP BY user_id
+     HAVING sum(CASE WHEN day >= ?2 THEN completions ELSE 0 END) >= ?3 AND sum(saves) = 0 ORDER BY user_id`,
+    [rule.artist_id, fromDay, rule.min_completions],
+  );
+}
+
+/** ≥ N streams in [activeFrom, lapsedFrom) and none since `lapsedFrom`. */
+export function lapsed(db: Db, rule: RuleOf<'lapsed'>, activeFrom: number, lapsedFrom: number): Promise<string[]> {
+  return userIds(
+    db,
+    `SELECT user_id AS userId FROM artist_user_daily WHERE artist_id = ?1 AND day >= ?2 GROUP BY user_id
+     HAVING sum(CASE WHEN day < ?3 THEN streams ELSE 0 END) >= ?4 AND sum(CASE WHEN day >= ?3 THEN streams ELSE 0 END) = 0
+     ORDER BY user_id`,
+    [rule.artist_id, activeFrom, lapsedFrom, rule.min_streams],
+  );
+}
+
+/** ≥ N streams since `fromDay` and ≥ M net saves of the artist's tracks, ever. */
+export function superListeners(db: Db, rule: RuleOf<'super_listeners'>, fromDay: number): Promise<string[]> {
+  return userIds(
+    db,
+    `SELECT user_id AS userId FROM artist_user_daily WHERE artist_id = ?1 GROUP BY user_id
+     HAVING sum(CASE WHEN day >= ?2 THEN streams ELSE 0 END) >= ?3 AND sum(saves - unsaves) >= ?4 ORDER BY user_id`,
+    [rule.artist_id, fromDay, rule.min_streams, rule.min_saves],
+  );
+}
+
+/** Users who streamed the artist since `fromDay`, and users who ever played it. */
+export async function artistListeners(db: Db, artistId: string, fromDay: number): Promise<{ recent: string[]; everPlayed: Set<string> }> {
+  const [recent, ever] = await Promise.all([
+    userIds(db, 'SELECT DISTINCT user_id AS userId FROM artist_user_daily WHERE artist_id = ?1 AND day >= ?2 AND streams > 0', [
+      artistId,
+      fromDay,
+    ]),
+    userIds(db, 'SELECT DISTINCT user_id AS userId FROM artist_user_daily WHERE artist_id = ?1 AND plays > 0', [artistId]),
+  ]);
+  return { recent, everPlayed: new Set(ever) };
+}
+
+/** Every user's streams since `fromTs` by genre, with mean audio features: the input of taste vectors. */
+export async function genreListening(db: Db, fromTs: number): Promise<GenreListening[]> {
+  const means = TASTE_FEATURE_NAMES.map((f) => `avg(t.${f}) AS ${f}`).join(', ');
+  const { results } = await db.$client
+    .prepare(
+      `SELECT e.user_id AS userId, t.genre AS genre, count(*) AS streams, ${means}
+       FROM events e JOIN tracks t ON t.id = e.track_id
+       WHERE e.ts >= ?1 AND e.type IN ('play_end', 'skip') AND e.ms_played >= ${STREAM_MIN_MS}
+       GROUP BY e.user_id, t.genre`,
+    )
+    .bind(fromTs)
+    .all<{ userId: string; genre: string | null; streams: number } & Record<TasteFeature, number | null>>();
+  return results.map((r) => ({
+    userId: r.userId,
+    genre: r.genre,
+    streams: r.streams,
+    means: Object.fromEntries(TASTE_FEATURE_NAMES.map((f) => [f, r[f]])) as Record<TasteFeature, number | null>,
+  }));
+}
+
+export interface SegmentRow {
+  id: string;
+  name: string;
+  artistId: string;
+  rule: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export async function insertSegment(db: Db, s: SegmentRow): Promise<void> {
+  await db.$client
+    .prepare('INSERT INTO segments (id, name, artist_id, rule, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(s.id, s.name, s.artistId, s.rule, s.createdBy, s.createdAt)
+    .run();
+}
+
+const SEGMENT_COLUMNS = 'id, name, artist_id AS artistId, rule, created_by AS createdBy, created_at AS createdAt';
+
+export function findSegment(db: Db, id: string): Promise<SegmentRow | null> {
+  return db.$client.prepare(`SELECT ${SEGMENT_COLUMNS} FROM segments WHERE id = ?1`).bind(id).first<SegmentRow>();
+}
+
+/** Segments over the given artists (null: every segment, for admins), newest first. */
+export async function listSegments(db: Db, artistIds: readonly string[] | null): Promise<SegmentRow[]> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT ${SEGMENT_COLUMNS} FROM segments
+       WHERE ?1 IS NULL OR artist_id IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC, id`,
+    )
+    .bind(artistIds === null ? null : JSON.stringify(artistIds))
+    .all<SegmentRow>();
+  return results;
+}

@@ -1,0 +1,117 @@
+/**
+ * A bundle made ready to serve: sessions created, item ids indexed, item embeddings read out of
+ * the scorer for diversity and similarity. Built once per isolate and version (see active-model.ts).
+ */
+import { CONTENT_IO, type Manifest, SCORER_IO, SCORER_ITEM_EMBEDDINGS, verifyBundleFiles } from '../../models/bundle/manifest.ts';
+import { MATVEC_INPUT, MATVEC_OUTPUT, matvecModel } from './matvec-graph.ts';
+import { readFloatInitializer } from './onnx-initializer.ts';
+import { createSession, type OrtSession, runSession, serialised, Tensor } from './onnx-runtime.ts';
+
+export interface ScoreResult {
+  scores: Float32Array;
+  userVector: Float32Array;
+}
+
+export interface LoadedModel {
+  version: string;
+  manifest: Manifest;
+  /** Item index -> external track id (items.json). */
+  items: readonly string[];
+  indexOf: ReadonlyMap<string, number>;
+  /** Row-major [items, dims] item embeddings, rows scaled to unit length (cosine = dot product). */
+  unitEmbeddings: Float32Array;
+  dims: number;
+  /**
+   * Scores `candidates` (item indices; 'all' = every item, the cheap path with a cached tensor)
+   * for a history of item indices and raw engagement strengths.
+   */
+  score(history: readonly number[], weights: readonly number[], candidates: 'all' | readonly number[]): Promise<ScoreResult>;
+  /** Embeds content feature rows ([rows, F] row-major) with content.onnx; null when the bundle has none. */
+  embedContent: ((features: Float32Array, rows: number) => Promise<Float32Array>) | null;
+  /** Frees the sessions' wasm memory; the model must not be used afterwards. */
+  release(): Promise<void>;
+}
+
+function unitRows(data: Float32Array, rows: number, width: number, dims: number): Float32Array {
+  const out = new Float32Array(rows * dims);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let d = 0; d < dims; d++) {
+      const v = data[r * width + d] as number;
+      norm += v * v;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let d = 0; d < dims; d++) out[r * dims + d] = (data[r * width + d] as number) * inv;
+  }
+  return out;
+}
+
+/**
+ * Verifies a bundle's files against its manifest (sha256, shapes) and makes it ready to serve.
+ * Throws a BundleError naming the field when the bundle breaks the contract.
+ *
+ * @example const model = await loadModel(manifest, await readBundleFiles(env.MODELS, manifest));
+ */
+export async function loadModel(manifest: Manifest, files: Record<string, Uint8Array>): Promise<LoadedModel> {
+  const { itemIds } = await verifyBundleFiles(manifest, files);
+  const scorerBytes = files[manifest.files.scorer] as Uint8Array;
+  const embedding = readFloatInitializer(scorerBytes, SCORER_ITEM_EMBEDDINGS);
+  if (embedding?.dims.length !== 2) {
+    throw new Error(`model ${manifest.version}: scorer has no float32 [items, dims] initializer ${SCORER_ITEM_EMBEDDINGS}`);
+  }
+  const width = embedding.dims[1] as number;
+  if (width !== manifest.dims)
+    throw new Error(
+      `model ${manifest.version}: ${SCORER_ITEM_EMBEDDINGS} is [${embedding.dims.join(', ')}], manifest says dims ${manifest.dims}`,
+    );
+  const dims = width;
+  const n = itemIds.length;
+  const scorer = await createSession(scorerBytes);
+  const matvec = await createSession(matvecModel(embedding.data, n, dims));
+  const contentBytes = manifest.files.content ? files[manifest.files.content] : undefined;
+  const content: OrtSession | null = contentBytes ? await createSession(contentBytes) : null;
+  const firstItem = new Tensor('int64', BigInt64Array.of(0n), [1]);
+  const featureCount = manifest.contentFeatures.length;
+
+  return {
+    version: manifest.version,
+    manifest,
+    items: itemIds,
+    indexOf: new Map(itemIds.map((id, i) => [id, i])),
+    unitEmbeddings: unitRows(embedding.data, n, dims, dims),
+    dims,
+    async score(history, weights, candidates) {
+      const h = BigInt64Array.from(history, (i) => BigInt(i));
+      const feeds = {
+        [SCORER_IO.history]: new Tensor('int64', h, [h.length]),
+        [SCORER_IO.historyWeight]: new Tensor('float32', Float32Array.from(weights), [weights.length]),
+        [SCORER_IO.candidates]:
+          candidates === 'all'
+            ? firstItem
+            : new Tensor(
+                'int64',
+                BigInt64Array.from(candidates, (i) => BigInt(i)),
+                [candidates.length],
+              ),
+      };
+      const out = await runSession(scorer, feeds);
+      const userVector = out[SCORER_IO.userVector]?.data as Float32Array;
+      if (candidates !== 'all') return { scores: out[SCORER_IO.scores]?.data as Float32Array, userVector };
+      // The whole catalogue: the scorer only folds the user in; one MatMul scores every item (see matvec-graph.ts).
+      const all = await runSession(matvec, { [MATVEC_INPUT]: new Tensor('float32', userVector, [1, dims]) });
+      return { scores: all[MATVEC_OUTPUT]?.data as Float32Array, userVector };
+    },
+    embedContent: content
+      ? async (features, rows) => {
+          const out = await runSession(content, {
+            [CONTENT_IO.features]: new Tensor('float32', features, [rows, featureCount]),
+          });
+          return out[CONTENT_IO.embedding]?.data as Float32Array;
+        }
+      : null,
+    release: () =>
+      serialised(async () => {
+        await Promise.all([scorer.release(), matvec.release(), content?.release()]);
+      }),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Listening context -> audio-feature targets: the one place that says what "focus" or "a Saturday
+ * night" sounds like. The re-ranker adds `strength × (match − 0.5)` to each track's standardised
+ * model score, where match ∈ [0, 1] is one minus the weighted mean distance between the track's
+ * (0..1 normalised) features and the targets. See README.md in this folder.
+ */
+
+/** Audio features the context can steer, all normalised to 0..1 (see normaliseFeature). */
+export const CONTEXT_FEATURES = [
+  'energy',
+  'valence',
+  'danceability',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'tempo',
+  'loudness',
+] as const;
+export type ContextFeature = (typeof CONTEXT_FEATURES)[number];
+
+export const ACTIVITIES = ['focus', 'workout', 'sleep', 'party', 'commute', 'relax'] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+type Targets = Partial<Record<ContextFeature, number>>;
+
+const ACTIVITY_TARGETS: Record<Activity, Targets> = {
+  focus: { energy: 0.35, instrumentalness: 0.8, speechiness: 0.03, valence: 0.45, loudness: 0.6 },
+  workout: { energy: 0.9, tempo: 0.7, danceability: 0.75, valence: 0.65, loudness: 0.85 },
+  sleep: { energy: 0.12, acousticness: 0.85, instrumentalness: 0.7, tempo: 0.35, loudness: 0.45 },
+  party: { danceability: 0.85, energy: 0.85, valence: 0.8, loudness: 0.85 },
+  commute: { energy: 0.6, valence: 0.6, danceability: 0.6 },
+  relax: { energy: 0.3, acousticness: 0.6, valence: 0.55, tempo: 0.45 },
+};
+
+/** How far an explicit activity (or a request in words) moves the list, in standard deviations of model score. */
+const ACTIVITY_STRENGTH = 3;
+/** Time of day alone is a gentle hint. */
+const TIME_STRENGTH = 0.75;
+
+/** Words of free-text requests ("play something to help me focus") mapped to activities. */
+const TEXT_RULES: Array<[RegExp, Activity]> = [
+  [/\b(focus|concentrat\w*|study\w*|studying|deep work|coding|read\w*)\b/i, 'focus'],
+  [/\b(workout|work out|gym|run\w*|jog\w*|training|cardio|lift\w*|pump\w*)\b/i, 'workout'],
+  [/\b(sleep\w*|bed\w*|fall asleep|insomnia|lullab\w*)\b/i, 'sleep'],
+  [/\b(party|dance|dancing|club\w*|pre-?game)\b/i, 'party'],
+  [/\b(commut\w*|driv\w*|drive|car|train|bus|subway|walk\w*)\b/i, 'commute'],
+  [/\b(relax\w*|chill\w*|calm\w*|unwind\w*|wind down|lazy|sunday)\b/i, 'relax'],
+];
+const MOOD_RULES: Array<[RegExp, Targets]> = [
+  [/\b(happy|upbeat|cheer\w*|sunny|feel.good)\b/i, { valence: 0.85 }],
+  [/\b(sad|melanchol\w*|heartbreak\w*|moody|rainy)\b/i, { valence: 0.2 }],
+  [/\b(acoustic|unplugged)\b/i, { acousticness: 0.9 }],
+  [/\b(instrumental|no (vocals|lyrics))\b/i, { instrumentalness: 0.9, speechiness: 0.02 }],
+];
+
+export interface ListeningContext {
+  /** Local hour 0..23. */
+  hour?: number | undefined;
+  /** 0 = Sunday .. 6 = Saturday (local). */
+  weekday?: number | undefined;
+  activity?: Activity | undefined;
+  /** Free text such as "help me focus". */
+  text?: string | undefined;
+}
+
+export interface ContextTargets {
+  targets: Targets;
+  strength: number;
+  /** The activity the context resolved to, if any (for logging and reasons). */
+  activity: Activity | null;
+}
+
+function timeTargets(hour: number | undefined, weekday: number | undefined): Targets | null {
+  if (hour === undefined) return null;
+  const weekendNight = (weekday === 5 || weekday === 6) && (hour >= 20 || hour < 2);
+  if (weekendNight) return ACTIVITY_TARGETS.party;
+  if (hour < 6) return ACTIVITY_TARGETS.sleep;
+  if (hour < 10) return { energy: 0.55, valence: 0.65 };
+  if (hour < 18) return weekday === 0 || weekday === 6 ? ACTIVITY_TARGETS.relax : { energy: 0.55, instrumentalness: 0.4 };
+  if (hour < 22) return { energy: 0.5, valence: 0.6 };
+  return ACTIVITY_TARGETS.relax;
+}
+
+/**
+ * Resolves a context to feature targets; null when there is nothing to steer by.
+ *
+ * @example contextTargets({ text: 'play something to help me focus' }) // { activity: 'focus', strength: 3, targets: {...} }
+ */
+export function contextTargets(ctx: ListeningContext | undefined): ContextTargets | null {
+  if (!ctx) return null;
+  const fromText = ctx.text ? TEXT_RULES.find(([re]) => re.test(ctx.text as string))?.[1] : undefined;
+  const activity = ctx.activity ?? fromText ?? null;
+  const mood: Targets = {};
+  if (ctx.text) for (const [re, t] of MOOD_RULES) if (re.test(ctx.text)) Object.assign(mood, t);
+  if (activity) return { targets: { ...ACTIVITY_TARGETS[activity], ...mood }, strength: ACTIVITY_STRENGTH, activity };
+  if (Object.keys(mood).length > 0) return { targets: mood, strength: ACTIVITY_STRENGTH, activity: null };
+  const time = timeTargets(ctx.hour, ctx.weekday);
+  return time ? { targets: time, strength: TIME_STRENGTH, activity: null } : null;
+}
+
+/** Catalogue value -> 0..1 (tempo over 40..200 BPM, loudness over -60..0 dB). */
+export function normaliseFeature(name: string, v: number): number {
+  if (name === 'tempo') return Math.min(1, Math.max(0, (v - 40) / 160));
+  if (name === 'loudness') return Math.min(1, Math.max(0, (v + 60) / 60));
+  return Math.min(1, Math.max(0, v));
+}
+
+/**
+ * Precomputes (feature position, target, weight) triples; `match(row)` is 1 − mean |x − target|
+ * over the features the track has, 0.5 (neutral) when it has none.
+ */
+export function contextMatcher(t: ContextTargets): (features: Float32Array, row: number) => number {
+  const spec = CONTEXT_FEATURES.map((name, f) => [f, t.targets[name]] as const).filter(
+    (s): s is readonly [number, number] => s[1] !== undefined,
+  );
+  const width = CONTEXT_FEATURES.length;
+  return (features, row) => {
+    let dist = 0;
+    let n = 0;
+    for (const [f, target] of spec) {
+      const x = features[row * width + f] as number;
+      if (Number.isNaN(x)) continue;
+      dist += Math.abs(x - target);
+      n++;
+    }
+    return n === 0 ? 0.5 : 1 - dist / n;
+  };
+}

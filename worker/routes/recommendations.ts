@@ -1,0 +1,186 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requireRole } from '../auth/principal.ts';
+import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
+import { createDb, type Db } from '../db/client.ts';
+import { insertServedList, userHistory } from '../db/recs.ts';
+import type { AppEnv } from '../env.ts';
+import type { ListeningContext } from '../recs/context.ts';
+import { type RecommendOptions, recommend } from '../recs/recommend.ts';
+import { servingState } from '../recs/serving-state.ts';
+import { PhaseTimer } from '../recs/timing.ts';
+import { ErrorSchema } from '../schemas/error.ts';
+import { Id } from '../schemas/event.ts';
+import { RecommendationBodySchema, RecommendationQuerySchema, RecommendationSchema } from '../schemas/recommendations.ts';
+import { newRouter } from './router.ts';
+import { bearerAuth } from './security.ts';
+
+export const recommendations = newRouter();
+
+const DAY_MS = 86_400_000;
+/** Events read per request: the newest ones carry the taste; older ones have decayed anyway. */
+const HISTORY_EVENTS = 500;
+const HISTORY_DAYS = 365;
+
+// Scoped to this path: the router is mounted at /v1, where a '*' middleware would guard every route.
+recommendations.use('/users/:userId/recommendations', async (c, next) => {
+  requireRole(c.get('principal'), 'app', 'admin');
+  await next();
+});
+
+const responses = {
+  200: {
+    description: 'The list',
+    headers: z.object({
+      'Server-Timing': z.string().openapi({ example: 'model;dur=0.00, history;dur=2.00, score;dur=2.00, rerank;dur=1.00, total;dur=5.00' }),
+    }),
+    content: { 'application/json': { schema: RecommendationSchema } },
+  },
+  400: { description: 'Invalid parameters (details.issues name the field)', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'Only app and admin keys read recommendations', content: { 'application/json': { schema: ErrorSchema } } },
+  503: { description: 'No model is active yet', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+const params = z.object({ userId: Id.openapi({ param: { name: 'userId', in: 'path' }, example: 'u-42' }) });
+
+/** Campaign boosts when the campaigns module can answer; a recommendation never fails because of a campaign. */
+async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoost[]> {
+  try {
+    return await activeBoostsForUser(db, userId, now);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: `campaign boosts unavailable: ${(err as Error).message}` }));
+    return [];
+  }
+}
+
+async function serve(c: Context<AppEnv>, userId: string, opts: RecommendOptions, surface: string | null) {
+  const timer = new PhaseTimer();
+  const now = Date.now();
+  const db = createDb(c.env.DB);
+  const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  const { model, catalogue } = await servingState(db, c.env.MODELS, now, background);
+  timer.mark('model');
+  const [events, boosts] = await Promise.all([
+    userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
+    boostsOf(db, userId, now),
+  ]);
+  timer.mark('history');
+  const rec = await recommend({ model, catalogue, events, boosts, now }, opts, timer);
+  const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;
+  const context = JSON.stringify({
+    ...(opts.context ?? {}),
+    activity: rec.activity,
+    cold_start: rec.coldStart,
+    ...(rec.holdoutCampaigns.length > 0 ? { holdout_campaigns: rec.holdoutCampaigns } : {}),
+  });
+  // Logged after the response: impressions must not add to the user's wait.
+  background(
+    insertServedList(db, {
+      recId,
+      userId,
+      modelVersion: model.version,
+      surface,
+      context,
+      servedAt: now,
+      items: rec.items.map((it) => ({
+        trackId: it.trackId,
+        score: it.score,
+        source: it.source,
+        reason: it.reason,
+        campaignId: it.campaignId,
+      })),
+    }).catch((err: unknown) =>
+      console.error(JSON.stringify({ level: 'error', recId, message: `impression log failed: ${(err as Error).message}` })),
+    ),
+  );
+  c.header('Server-Timing', timer.header());
+  return c.json(
+    {
+      rec_id: recId,
+      model_version: model.version,
+      user_id: userId,
+      cold_start: rec.coldStart,
+      context: { activity: rec.activity },
+      items: rec.items.map((it) => ({
+        track_id: it.trackId,
+        score: it.score,
+        reason: it.reason,
+        source: it.source,
+        campaign_id: it.campaignId,
+      })),
+    },
+    200,
+  );
+}
+
+recommendations.openapi(
+  createRoute({
+    method: 'get',
+    path: '/users/{userId}/recommendations',
+    tags: ['Recommendations'],
+    summary: 'Personalised recommendations',
+    description:
+      "Scores the catalogue for the user's request-time history (weighted by event type and recency), then applies exclusions, a per-artist cap, diversity, exploration, campaign boosts and the listening context. Users without history get seeds or the week's popular tracks. Every list is logged as impressions under its rec_id.",
+    security: bearerAuth,
+    request: { params, query: RecommendationQuerySchema },
+    responses,
+  }),
+  async (c) => {
+    const { userId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const context: ListeningContext | undefined =
+      q.activity !== undefined || q.hour !== undefined || q.weekday !== undefined || q.q !== undefined
+        ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q }
+        : undefined;
+    return serve(
+      c,
+      userId,
+      {
+        limit: q.limit,
+        context,
+        exclude: q.exclude,
+        seedArtists: q.seed_artists,
+        seedGenres: q.seed_genres,
+        exploration: q.exploration,
+        maxPerArtist: q.max_per_artist,
+        diversity: q.diversity,
+        recentHours: q.recent_hours,
+      },
+      q.surface ?? null,
+    );
+  },
+);
+
+recommendations.openapi(
+  createRoute({
+    method: 'post',
+    path: '/users/{userId}/recommendations',
+    tags: ['Recommendations'],
+    summary: 'Personalised recommendations (rich request)',
+    description:
+      'The same list as GET, with the request as a JSON body: context (hour, weekday, activity, free text), exclusions, onboarding seeds and re-ranking knobs.',
+    security: bearerAuth,
+    request: { params, body: { content: { 'application/json': { schema: RecommendationBodySchema } }, required: true } },
+    responses,
+  }),
+  async (c) => {
+    const { userId } = c.req.valid('param');
+    const b = c.req.valid('json');
+    return serve(
+      c,
+      userId,
+      {
+        limit: b.limit,
+        context: b.context,
+        exclude: b.exclude,
+        seedArtists: b.seed_artists,
+        seedGenres: b.seed_genres,
+        exploration: b.exploration,
+        maxPerArtist: b.max_per_artist,
+        diversity: b.diversity,
+        recentHours: b.recent_hours,
+      },
+      b.surface ?? null,
+    );
+  },
+);

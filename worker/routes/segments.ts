@@ -1,0 +1,150 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { csvResponse, toCsv } from '../analytics/csv.ts';
+import { assertArtistAccess } from '../auth/principal.ts';
+import { createDb } from '../db/client.ts';
+import { insertSegment, listSegments, type SegmentRow } from '../db/segments.ts';
+import { ErrorSchema } from '../schemas/error.ts';
+import { marketer, openSegment } from '../segments/access.ts';
+import { segmentMembers } from '../segments/evaluate.ts';
+import { pseudonymousId } from '../segments/pseudonym.ts';
+import { SegmentRule } from '../segments/rules.ts';
+import {
+  SegmentCreateRequest,
+  SegmentEstimateRequest,
+  SegmentEstimateSchema,
+  SegmentListSchema,
+  SegmentParams,
+  SegmentSchema,
+} from '../segments/schemas.ts';
+import { newRouter } from './router.ts';
+import { bearerAuth } from './security.ts';
+
+/** Marketer audiences over the key's roster (admin: every artist). */
+export const segments = newRouter();
+
+const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  400: json('Invalid body (details.issues[].path names the field)', ErrorSchema),
+  403: json('Not a marketer or admin key, or the artist is not in its roster', ErrorSchema),
+} as const;
+
+function present(s: SegmentRow) {
+  return {
+    id: s.id,
+    name: s.name,
+    artist_id: s.artistId,
+    rule: SegmentRule.parse(JSON.parse(s.rule)),
+    created_at: new Date(s.createdAt).toISOString(),
+  };
+}
+
+segments.openapi(
+  createRoute({
+    method: 'post',
+    path: '/estimate',
+    tags: ['Audiences'],
+    summary: 'How many users a rule selects now, before saving or exporting it',
+    security: bearerAuth,
+    request: { body: { content: { 'application/json': { schema: SegmentEstimateRequest } }, required: true } },
+    responses: { 200: json('The size', SegmentEstimateSchema), ...errors },
+  }),
+  async (c) => {
+    const { rule } = c.req.valid('json');
+    assertArtistAccess(marketer(c), rule.artist_id);
+    const members = await segmentMembers(createDb(c.env.DB), rule, Date.now());
+    return c.json({ artist_id: rule.artist_id, size: members.length }, 200);
+  },
+);
+
+segments.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Audiences'],
+    summary: 'Save a segment',
+    security: bearerAuth,
+    request: { body: { content: { 'application/json': { schema: SegmentCreateRequest } }, required: true } },
+    responses: { 201: json('The saved segment with its current size', SegmentSchema), ...errors },
+  }),
+  async (c) => {
+    const { name, rule } = c.req.valid('json');
+    const principal = marketer(c);
+    assertArtistAccess(principal, rule.artist_id);
+    const db = createDb(c.env.DB);
+    const row: SegmentRow = {
+      id: `seg_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
+      name,
+      artistId: rule.artist_id,
+      rule: JSON.stringify(rule),
+      createdBy: principal.keyId,
+      createdAt: Date.now(),
+    };
+    await insertSegment(db, row);
+    const members = await segmentMembers(db, rule, Date.now());
+    return c.json({ ...present(row), size: members.length }, 201);
+  },
+);
+
+segments.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Audiences'],
+    summary: 'Segments over the roster of the key',
+    security: bearerAuth,
+    responses: { 200: json('Newest first', SegmentListSchema), 403: errors[403] },
+  }),
+  async (c) => {
+    const principal = marketer(c);
+    const rows = await listSegments(createDb(c.env.DB), principal.role === 'admin' ? null : principal.artistIds);
+    return c.json({ segments: rows.map(present) }, 200);
+  },
+);
+
+segments.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['Audiences'],
+    summary: 'One segment with its current size',
+    security: bearerAuth,
+    request: { params: SegmentParams },
+    responses: { 200: json('The segment', SegmentSchema), 403: errors[403], 404: json('No such segment', ErrorSchema) },
+  }),
+  async (c) => {
+    const db = createDb(c.env.DB);
+    const segment = await openSegment(c, db, c.req.valid('param').id);
+    const view = present(segment);
+    const members = await segmentMembers(db, view.rule, Date.now());
+    return c.json({ ...view, size: members.length }, 200);
+  },
+);
+
+segments.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/export',
+    tags: ['Audiences'],
+    summary: 'CSV of the members’ pseudonymous ids (stable per deployment; raw user ids never leave)',
+    security: bearerAuth,
+    request: { params: SegmentParams },
+    responses: {
+      200: { description: 'text/csv with one column, pseudonymous_id', content: { 'text/csv': { schema: z.string() } } },
+      403: errors[403],
+      404: json('No such segment', ErrorSchema),
+    },
+  }),
+  async (c) => {
+    const db = createDb(c.env.DB);
+    const segment = await openSegment(c, db, c.req.valid('param').id);
+    const members = await segmentMembers(db, present(segment).rule, Date.now());
+    const ids = await Promise.all(members.map((u) => pseudonymousId(u, c.env.ADMIN_TOKEN)));
+    return csvResponse(
+      toCsv(
+        ids.sort().map((pseudonymous_id) => ({ pseudonymous_id })),
+        ['pseudonymous_id'],
+      ),
+      `${segment.id}.csv`,
+    );
+  },
+);

@@ -1,0 +1,73 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireRole } from '../auth/principal.ts';
+import { createDb } from '../db/client.ts';
+import { findUser, upsertUsers } from '../db/users.ts';
+import { ApiError } from '../errors.ts';
+import { validateEach } from '../schemas/batch.ts';
+import { ErrorSchema } from '../schemas/error.ts';
+import { Id } from '../schemas/event.ts';
+import { UpsertResultSchema } from '../schemas/track.ts';
+import { MAX_USERS_PER_BATCH, UserBatchSchema, UserInputSchema } from '../schemas/user.ts';
+import { batchItems, readJsonBody } from './json-body.ts';
+import { newRouter } from './router.ts';
+import { bearerAuth } from './security.ts';
+
+export const users = newRouter();
+
+const upsertRoute = createRoute({
+  method: 'put',
+  path: '/',
+  tags: ['Listeners'],
+  summary: 'Create or update listener profiles',
+  description:
+    'Up to 500 listeners a request, each validated on its own (207 when some are rejected). ' +
+    'Fields left out keep their stored value. The time zone places plays on the listening clock.',
+  security: bearerAuth,
+  request: { body: { content: { 'application/json': { schema: UserBatchSchema } }, required: true } },
+  responses: {
+    200: { description: 'Every listener stored', content: { 'application/json': { schema: UpsertResultSchema } } },
+    207: { description: 'Some listeners rejected; the others are stored', content: { 'application/json': { schema: UpsertResultSchema } } },
+    400: { description: 'Malformed body', content: { 'application/json': { schema: ErrorSchema } } },
+    422: { description: 'No listener in the batch is valid', content: { 'application/json': { schema: ErrorSchema } } },
+  },
+});
+users.openAPIRegistry.registerPath(upsertRoute);
+
+users.put('/', async (c) => {
+  requireRole(c.get('principal'), 'app', 'admin');
+  const items = batchItems(await readJsonBody(c), 'users', MAX_USERS_PER_BATCH);
+  const { valid, rejected } = validateEach(items, UserInputSchema, 'users', 'id');
+  if (valid.length === 0) throw new ApiError(422, 'all_users_rejected', 'No listener in the batch is valid', { rejected });
+  await upsertUsers(createDb(c.env.DB), valid, Date.now());
+  return c.json({ accepted: valid.length, rejected }, rejected.length > 0 ? 207 : 200);
+});
+
+const UserSchema = z
+  .object({ id: z.string(), timezone: z.string().nullable(), country: z.string().nullable(), first_seen_at: z.string() })
+  .openapi('User');
+
+users.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/profile',
+    tags: ['Listeners'],
+    summary: 'Read one listener profile',
+    security: bearerAuth,
+    request: { params: z.object({ id: Id }) },
+    responses: {
+      200: { description: 'The listener', content: { 'application/json': { schema: UserSchema } } },
+      403: { description: 'Only app and admin keys read listeners', content: { 'application/json': { schema: ErrorSchema } } },
+      404: { description: 'No such listener', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  }),
+  async (c) => {
+    requireRole(c.get('principal'), 'app', 'admin');
+    const { id } = c.req.valid('param');
+    const user = await findUser(createDb(c.env.DB), id);
+    if (!user) throw new ApiError(404, 'user_not_found', `No listener with id ${id}`);
+    return c.json(
+      { id: user.id, timezone: user.timezone, country: user.country, first_seen_at: new Date(user.firstSeenAt).toISOString() },
+      200,
+    );
+  },
+);

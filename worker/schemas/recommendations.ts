@@ -1,0 +1,121 @@
+import { z } from '@hono/zod-openapi';
+import { ACTIVITIES } from '../recs/context.ts';
+import { DEFAULT_OPTIONS } from '../recs/recommend.ts';
+import { Id } from './event.ts';
+
+export const MAX_LIMIT = 100;
+const MAX_LIST = 500;
+
+const Limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_LIMIT)
+  .default(DEFAULT_OPTIONS.limit)
+  .openapi({ description: 'Items to return (1..100)' });
+const Exploration = z.coerce
+  .number()
+  .min(0)
+  .max(0.5)
+  .default(DEFAULT_OPTIONS.exploration)
+  .openapi({ description: 'Share of slots reserved for under-exposed artists and new releases' });
+const MaxPerArtist = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_LIMIT)
+  .default(DEFAULT_OPTIONS.maxPerArtist)
+  .openapi({ description: 'Cap of tracks per artist' });
+const Diversity = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .default(DEFAULT_OPTIONS.diversity)
+  .openapi({ description: 'MMR weight of novelty against relevance (0..1)' });
+const RecentHours = z.coerce
+  .number()
+  .min(0)
+  .max(24 * 30)
+  .default(DEFAULT_OPTIONS.recentHours)
+  .openapi({ description: 'Tracks played within this many hours are left out' });
+const Surface = z.string().trim().min(1).max(64).optional().openapi({ example: 'home' });
+
+export const ContextSchema = z
+  .strictObject({
+    hour: z.number().int().min(0).max(23).optional().openapi({ description: "Listener's local hour" }),
+    weekday: z.number().int().min(0).max(6).optional().openapi({ description: '0 = Sunday … 6 = Saturday (local)' }),
+    activity: z.enum(ACTIVITIES).optional(),
+    text: z.string().trim().min(1).max(200).optional().openapi({ example: 'play something to help me focus' }),
+  })
+  .openapi('RecommendationContext');
+
+/** A comma-separated list in a query string. */
+const csv = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0),
+    )
+    .pipe(z.array(Id).max(MAX_LIST))
+    .openapi({ type: 'string', description: `Comma-separated ${what}` });
+
+export const RecommendationQuerySchema = z.object({
+  limit: Limit,
+  surface: Surface,
+  activity: z.enum(ACTIVITIES).optional(),
+  hour: z.coerce.number().int().min(0).max(23).optional(),
+  weekday: z.coerce.number().int().min(0).max(6).optional(),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Free-text request, e.g. "help me focus"' }),
+  exclude: csv('track ids to leave out'),
+  seed_artists: csv('artist ids for users without history'),
+  seed_genres: csv('genres for users without history'),
+  exploration: Exploration,
+  max_per_artist: MaxPerArtist,
+  diversity: Diversity,
+  recent_hours: RecentHours,
+});
+
+export const RecommendationBodySchema = z
+  .strictObject({
+    limit: Limit,
+    surface: Surface,
+    context: ContextSchema.optional(),
+    exclude: z.array(Id).max(MAX_LIST).default([]),
+    seed_artists: z.array(Id).max(MAX_LIST).default([]).openapi({ description: 'Onboarding seeds, used when the user has no history' }),
+    seed_genres: z.array(z.string().trim().toLowerCase().min(1).max(64)).max(MAX_LIST).default([]),
+    exploration: Exploration,
+    max_per_artist: MaxPerArtist,
+    diversity: Diversity,
+    recent_hours: RecentHours,
+  })
+  .openapi('RecommendationRequest');
+
+export const RecommendationSchema = z
+  .object({
+    rec_id: z.string().openapi({ description: 'Send it back as context.rec_id (with position) on plays from this list' }),
+    model_version: z.string(),
+    user_id: z.string(),
+    cold_start: z.enum(['none', 'seeds', 'popular']).openapi({ description: 'How a user without history was served' }),
+    context: z.object({ activity: z.string().nullable() }),
+    items: z.array(
+      z.object({
+        track_id: z.string(),
+        score: z.number().openapi({ description: "The model's score (popularity for the popular fallback); comparable within one list" }),
+        reason: z.string().openapi({ example: 'because you played "Blue Hour"' }),
+        source: z.enum(['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'campaign']),
+        campaign_id: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('Recommendations');
+
+export const SimilarSchema = z
+  .object({
+    model_version: z.string(),
+    items: z.array(z.object({ id: z.string(), name: z.string(), similarity: z.number() })),
+  })
+  .openapi('Similar');
