@@ -3,11 +3,13 @@
  * Prints the evaluation table (strong generalisation + cold start) for the default training settings.
  */
 import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatReport, runEvaluation } from '../eval/run.ts';
 import { DEFAULT_TRAINING_PARAMS, itemItemFlag } from '../train/defaults.ts';
 
-export const DEFAULT_HETREC = '/work/shared/data/hetrec2011-lastfm-2k';
+/** ../shared/data beside the repository, where the team's machines and CI keep the public datasets. */
+export const DEFAULT_HETREC = fileURLToPath(new URL('../../../shared/data/hetrec2011-lastfm-2k', import.meta.url));
 
 const { values: a } = parseArgs({
   options: {

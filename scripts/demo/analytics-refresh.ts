@@ -24,9 +24,15 @@ export async function refreshAnalytics(
 ): Promise<RefreshOutcome> {
   let refreshed = 0;
   for (;;) {
-    const res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', {
+    let res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', {
       body: { max_days: 31 },
     });
+    // wrangler dev restarts the Worker when its sources change and answers 503 meanwhile; recomputing a
+    // day is idempotent, so the request is safe to repeat.
+    for (let attempt = 1; res.status === 503 && attempt <= 5; attempt++) {
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', { body: { max_days: 31 } });
+    }
     if (res.status === 404) return { refreshed, remaining: 0, available: false };
     if (res.status !== 200)
       throw new Error(`POST /v1/admin/analytics/refresh answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
 import { readHetrec } from '../../models/data/read-hetrec.ts';
@@ -11,7 +12,8 @@ import { exportScorer } from '../../models/onnx/scorer.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
 import { trainModels } from '../../models/train/pipeline.ts';
 
-const HETREC = process.env.HETREC_DIR ?? '/work/shared/data/hetrec2011-lastfm-2k';
+// ../shared/data beside the repository (CI has it there); HETREC_DIR points elsewhere.
+const HETREC = process.env.HETREC_DIR ?? fileURLToPath(new URL('../../../shared/data/hetrec2011-lastfm-2k', import.meta.url));
 const present = existsSync(`${HETREC}/user_artists.dat`);
 if (!present) console.warn(`[hetrec quality] skipped: ${HETREC} not found (set HETREC_DIR to the HetRec Last.fm 2K folder)`);
 

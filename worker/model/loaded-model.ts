@@ -32,6 +32,37 @@ export interface LoadedModel {
   release(): Promise<void>;
 }
 
+/**
+ * True when the scorer's scores are exactly user_vector · item embedding, which is what lets the
+ * whole catalogue be scored by one MatMul instead of the scorer. The contract does not promise it (a
+ * scorer may blend in item-item terms), so it is probed once at load: a scorer that adds anything
+ * else is always run as it is.
+ */
+async function scoresAreDotProducts(scorer: OrtSession, matvec: OrtSession, n: number, dims: number): Promise<boolean> {
+  const history = [0, Math.min(1, n - 1), Math.floor(n / 2)];
+  const probe = Array.from({ length: Math.min(n, 64) }, (_, i) => Math.floor((i * n) / Math.min(n, 64)));
+  const out = await runSession(scorer, {
+    [SCORER_IO.history]: new Tensor(
+      'int64',
+      BigInt64Array.from(history, (i) => BigInt(i)),
+      [history.length],
+    ),
+    [SCORER_IO.historyWeight]: new Tensor('float32', Float32Array.of(5, 2, 1), [history.length]),
+    [SCORER_IO.candidates]: new Tensor(
+      'int64',
+      BigInt64Array.from(probe, (i) => BigInt(i)),
+      [probe.length],
+    ),
+  });
+  const userVector = out[SCORER_IO.userVector]?.data as Float32Array;
+  const scores = out[SCORER_IO.scores]?.data as Float32Array;
+  const all = (await runSession(matvec, { [MATVEC_INPUT]: new Tensor('float32', userVector, [1, dims]) }))[MATVEC_OUTPUT]
+    ?.data as Float32Array;
+  return probe.every(
+    (item, k) => Math.abs((all[item] as number) - (scores[k] as number)) <= 1e-4 * Math.max(1, Math.abs(scores[k] as number)),
+  );
+}
+
 function unitRows(data: Float32Array, rows: number, width: number, dims: number): Float32Array {
   const out = new Float32Array(rows * dims);
   for (let r = 0; r < rows; r++) {
@@ -71,7 +102,13 @@ export async function loadModel(manifest: Manifest, files: Record<string, Uint8A
   const contentBytes = manifest.files.content ? files[manifest.files.content] : undefined;
   const content: OrtSession | null = contentBytes ? await createSession(contentBytes) : null;
   const firstItem = new Tensor('int64', BigInt64Array.of(0n), [1]);
+  const allItems = new Tensor(
+    'int64',
+    BigInt64Array.from({ length: n }, (_, i) => BigInt(i)),
+    [n],
+  );
   const featureCount = manifest.contentFeatures.length;
+  const dotProduct = await scoresAreDotProducts(scorer, matvec, n, dims);
 
   return {
     version: manifest.version,
@@ -87,7 +124,9 @@ export async function loadModel(manifest: Manifest, files: Record<string, Uint8A
         [SCORER_IO.historyWeight]: new Tensor('float32', Float32Array.from(weights), [weights.length]),
         [SCORER_IO.candidates]:
           candidates === 'all'
-            ? firstItem
+            ? dotProduct
+              ? firstItem
+              : allItems
             : new Tensor(
                 'int64',
                 BigInt64Array.from(candidates, (i) => BigInt(i)),
@@ -96,7 +135,7 @@ export async function loadModel(manifest: Manifest, files: Record<string, Uint8A
       };
       const out = await runSession(scorer, feeds);
       const userVector = out[SCORER_IO.userVector]?.data as Float32Array;
-      if (candidates !== 'all') return { scores: out[SCORER_IO.scores]?.data as Float32Array, userVector };
+      if (candidates !== 'all' || !dotProduct) return { scores: out[SCORER_IO.scores]?.data as Float32Array, userVector };
       // The whole catalogue: the scorer only folds the user in; one MatMul scores every item (see matvec-graph.ts).
       const all = await runSession(matvec, { [MATVEC_INPUT]: new Tensor('float32', userVector, [1, dims]) });
       return { scores: all[MATVEC_OUTPUT]?.data as Float32Array, userVector };
