@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount } from '../../dashboard/src/lib/format.ts';
+import { formatCount, formatPercent } from '../../dashboard/src/lib/format.ts';
 import { formatMetric } from '../../dashboard/src/lib/metrics.ts';
 import { presetRange } from '../../dashboard/src/lib/range.ts';
 import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
@@ -20,7 +20,10 @@ const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
 if (!hasChromium && !inCi) console.warn(`\n[e2e] SKIPPED: ${INSTALL_HINT}\n`);
 
-type Overview = { metrics: Record<string, { value: number | null; previous: number | null }> };
+type Overview = {
+  metrics: Record<string, { value: number | null; previous: number | null }>;
+  source_mix: { source: string; streams: number; share: number }[];
+};
 
 describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
   let worker: E2eWorker | undefined;
@@ -83,6 +86,12 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     for (const m of ['streams', 'listeners', 'completion_rate', 'skip_rate', 'saves', 'playlist_adds'] as const) {
       await expect.poll(() => kpiText(m), { timeout: 15_000 }).toBe(formatMetric(m, o.metrics[m]!.value));
     }
+    // The source mix panel lists every source's share (for screen readers) as the API gives it.
+    expect(o.source_mix.length).toBeGreaterThan(0);
+    const mix = page.getByRole('listitem').filter({ hasText: /:\s*\d+(\.\d+)?\s*%/ });
+    await expect.poll(() => mix.allTextContents(), { timeout: 15_000 }).toHaveLength(o.source_mix.length);
+    const shown = (await mix.allTextContents()).map((t) => t.split(':')[1]?.trim()).sort();
+    expect(shown).toEqual(o.source_mix.map((s) => formatPercent(s.share)).sort());
     await page.locator('canvas').first().waitFor();
     await shot('overview-28d');
   });

@@ -39,12 +39,16 @@ export const MetricValueSchema = z
   })
   .openapi('MetricValue');
 
+/** Streams of one `context.source` and their share of all streams (the product brief's source mix). */
+const SourceShareSchema = z.object({ source: z.string(), streams: z.number().int(), share: z.number() }).openapi('SourceShare');
+
 export const OverviewSchema = z
   .object({
     artist_id: z.string(),
     period: PeriodSchema,
     previous_period: PeriodSchema,
     metrics: z.object(Object.fromEntries(METRIC_NAMES.map((m) => [m, MetricValueSchema])) as Record<MetricName, typeof MetricValueSchema>),
+    source_mix: z.array(SourceShareSchema),
   })
   .openapi('ArtistOverview');
 
@@ -101,7 +105,7 @@ export const TrackDetailSchema = z
         .object({ bin: z.number().int(), from_share: z.number(), to_share: z.number(), skips: z.number().int() })
         .openapi('SkipPositionBin', { description: 'Skips whose ms_played ÷ duration falls in [from_share, to_share)' }),
     ),
-    source_mix: z.array(z.object({ source: z.string(), streams: z.number().int(), share: z.number() }).openapi('SourceShare')),
+    source_mix: z.array(SourceShareSchema),
   })
   .openapi('TrackDetail');
 

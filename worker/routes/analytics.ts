@@ -90,7 +90,10 @@ artistAnalytics.openapi(
     const range = resolveRange(c.req.valid('query'), Date.now());
     const prev = previousRange(range);
     const db = await openArtist(c, id, prev.from, range.to);
-    const totals = await periodTotals(db, id, range, prev);
+    const [totals, sources] = await Promise.all([
+      periodTotals(db, id, range, prev),
+      breakdownOver(db, { artistId: id }, ['source'], range),
+    ]);
     const metrics = withChange(
       allMetrics(totals.current.counters, totals.current.users),
       allMetrics(totals.previous.counters, totals.previous.users),
@@ -99,7 +102,8 @@ artistAnalytics.openapi(
       const rows = Object.entries(metrics).map(([metric, v]) => ({ metric, label: METRICS[metric as keyof typeof METRICS].label, ...v }));
       return csvResponse(toCsv(rows, ['metric', 'label', 'value', 'previous', 'change']), `${id}-overview.csv`);
     }
-    return c.json({ artist_id: id, period: period(range), previous_period: period(prev), metrics }, 200);
+    const source_mix = sourceMix(new Map(sources.map((r) => [r.key, r.streams])));
+    return c.json({ artist_id: id, period: period(range), previous_period: period(prev), metrics, source_mix }, 200);
   },
 );
 

@@ -144,6 +144,20 @@ describe('Artist tracks', () => {
     ]);
   });
 
+  it("Should give the artist's source mix as the sum of its tracks' source mixes", async () => {
+    type Mix = { source: string; streams: number; share: number }[];
+    const overview = await json<{ metrics: { streams: { value: number } }; source_mix: Mix }>(`/v1/artists/${A}/overview?${q}`);
+    const tracks = await json<{ tracks: { track_id: string }[] }>(`/v1/artists/${A}/tracks?${q}`);
+    const summed = new Map<string, number>();
+    for (const t of tracks.tracks) {
+      const detail = await json<{ source_mix: Mix }>(`/v1/artists/${A}/tracks/${t.track_id}?${q}`);
+      for (const s of detail.source_mix) summed.set(s.source, (summed.get(s.source) ?? 0) + s.streams);
+    }
+    expect(Object.fromEntries(overview.source_mix.map((s) => [s.source, s.streams]))).toEqual(Object.fromEntries(summed));
+    expect(overview.source_mix.reduce((n, s) => n + s.streams, 0)).toBe(overview.metrics.streams.value);
+    expect(overview.source_mix.reduce((n, s) => n + s.share, 0)).toBeCloseTo(1, 9);
+  });
+
   it('Should answer the track table as CSV', async () => {
     const res = await api(`/v1/artists/${A}/tracks?${q}&sort=title&order=asc`, { headers: { accept: 'text/csv' } });
     const lines = (await res.text()).trim().split('\r\n');
