@@ -7,24 +7,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+// The catalogue's audio-feature columns come from the Worker's catalogue module, which owns the table.
+import { AUDIO_FEATURES } from '../../worker/db/audio-features.ts';
 import type { EventWeights } from '../bundle/manifest.ts';
 import { emptyContent, type ItemContent } from './content-rows.ts';
 import { decay, eventWeight } from './event-weights.ts';
 import { IdIndex, type Interactions, interactionsFrom, TripletBuffer } from './interactions.ts';
-
-export const AUDIO_FEATURES = [
-  'tempo',
-  'key',
-  'mode',
-  'energy',
-  'danceability',
-  'valence',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
-] as const;
 
 /** The D1 SQLite file under a wrangler persist folder (default .wrangler/state): the one holding `events`. */
 export function findLocalD1(persistTo = '.wrangler/state'): string {

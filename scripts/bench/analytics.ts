@@ -17,7 +17,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
-import { findLocalD1File } from '../lib/local-d1.ts';
+import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import { apiCall, applyLocalMigrations, type DevServer, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
@@ -58,7 +58,7 @@ const SURFACES = ['home', 'daily_mix', 'radio'];
 function generate(): { days: number; events: number; impressions: number } {
   rmSync(persistTo, { recursive: true, force: true });
   applyLocalMigrations(persistTo);
-  const db = new DatabaseSync(findLocalD1File(persistTo));
+  const db = new DatabaseSync(findLocalD1(persistTo));
   const rand = rng(42);
   const today = Math.floor(Date.now() / DAY);
   const firstDay = today - 364;

@@ -1,20 +1,8 @@
 import type { TrackInput } from '../schemas/track.ts';
+import { AUDIO_FEATURES, type AudioFeature } from './audio-features.ts';
 import type { Db } from './client.ts';
 
-export const AUDIO_FEATURES = [
-  'tempo',
-  'key',
-  'mode',
-  'energy',
-  'danceability',
-  'valence',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
-] as const;
-export type AudioFeature = (typeof AUDIO_FEATURES)[number];
+export { AUDIO_FEATURES, type AudioFeature };
 
 /**
  * Upserts tracks and their artists in one atomic batch (json_each keeps it to two statements).

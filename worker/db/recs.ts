@@ -1,3 +1,4 @@
+import { AUDIO_FEATURES } from './audio-features.ts';
 import type { Db } from './client.ts';
 
 /** One event of a user's history, as the recommender needs it. */
@@ -33,17 +34,7 @@ export const CATALOGUE_COLUMNS = [
   'release_date',
   'genre',
   'tags',
-  'tempo',
-  'key',
-  'mode',
-  'energy',
-  'danceability',
-  'valence',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
+  ...AUDIO_FEATURES,
 ] as const;
 export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
 
