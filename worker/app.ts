@@ -61,7 +61,12 @@ app.route('/v1/users', users);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 app.doc31(OPENAPI_PATH, OPENAPI_INFO);
-app.get('/docs', (c) => c.html(renderReference(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
+// The routes never change while an isolate lives, so the reference is rendered once.
+let referenceHtml: string | undefined;
+app.get('/docs', (c) => {
+  referenceHtml ??= renderReference(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>);
+  return c.html(referenceHtml);
+});
 
 app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(renderError);
