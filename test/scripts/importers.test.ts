@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEvent } from '../../scripts/demo/history.ts';
 import type { Dataset } from '../../scripts/demo/importers/dataset.ts';
@@ -12,8 +11,9 @@ import { silentReporter } from '../../scripts/demo/progress.ts';
 import { EventSchema } from '../../worker/schemas/event.ts';
 import { TrackInputSchema } from '../../worker/schemas/track.ts';
 import { UserInputSchema } from '../../worker/schemas/user.ts';
+import { writeImporterFixtures } from './importer-fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FIXTURES = writeImporterFixtures();
 const NOW = Date.UTC(2026, 10, 20, 12);
 
 async function collect(ds: Dataset) {
@@ -32,28 +32,28 @@ function expectApiValid(d: Awaited<ReturnType<typeof collect>>) {
 
 describe('HetRec importer', () => {
   it('Should make one stand-in track per artist, tagged with its top tags (latin-1 tags decoded)', async () => {
-    const d = await collect(hetrecDataset(join(FIXTURES, 'hetrec'), { now: NOW }));
+    const d = await collect(hetrecDataset(FIXTURES.hetrecDir, { now: NOW }));
     expect(d.tracks.map((t) => t.id).sort()).toEqual(['hetrec-t-1', 'hetrec-t-2', 'hetrec-t-5']);
     expect(d.tracks.find((t) => t.id === 'hetrec-t-1')).toMatchObject({
-      artist: { id: 'hetrec-a-1', name: 'MALICE MIZER' },
+      artist: { id: 'hetrec-a-1', name: 'Velvet Static' },
       genre: 'metal',
     });
-    expect(d.tracks.find((t) => t.id === 'hetrec-t-5')).toMatchObject({ artist: { name: 'Björk' }, tags: ['café music'] });
+    expect(d.tracks.find((t) => t.id === 'hetrec-t-5')).toMatchObject({ artist: { name: 'Sigrún Ösp' }, tags: ['café music'] });
     expectApiValid(d);
   });
 
   it('Should turn play counts into log-scaled completed plays, capped per pair', async () => {
-    const d = await collect(hetrecDataset(join(FIXTURES, 'hetrec'), { now: NOW, maxPlaysPerPair: 10 }));
+    const d = await collect(hetrecDataset(FIXTURES.hetrecDir, { now: NOW, maxPlaysPerPair: 10 }));
     const plays = (user: string, track: string) =>
       d.events.filter((e) => e.user_id === user && e.track_id === track && e.type === 'play_start').length;
-    expect(plays('hetrec-u-2', 'hetrec-t-1')).toBe(10); // log2(13884) ≈ 13.8, capped at 10
+    expect(plays('hetrec-u-2', 'hetrec-t-1')).toBe(10); // log2(12001) ≈ 13.6, capped at 10
     expect(plays('hetrec-u-2', 'hetrec-t-2')).toBe(1);
     expect(plays('hetrec-u-3', 'hetrec-t-5')).toBe(8);
     for (const e of d.events) expect(e.ts).toBeLessThanOrEqual(NOW);
   });
 
   it('Should report bad lines by reason without failing', async () => {
-    const d = await collect(hetrecDataset(join(FIXTURES, 'hetrec'), { now: NOW }));
+    const d = await collect(hetrecDataset(FIXTURES.hetrecDir, { now: NOW }));
     expect(Object.fromEntries(d.skipped)).toEqual({
       'artist id is not a number': 1,
       'artist has no name': 1,
@@ -66,7 +66,7 @@ describe('HetRec importer', () => {
 });
 
 describe('Last.fm 1K importer', () => {
-  const file = join(FIXTURES, 'lastfm1k/plays.tsv');
+  const file = FIXTURES.lastfm1kPlays;
 
   it('Should turn scrobbles into plays lasting until the next scrobble, short ones as skips', async () => {
     const d = await collect(lastfm1kDataset(file, { keepDates: true, now: NOW }));
@@ -110,17 +110,17 @@ describe('Last.fm 1K importer', () => {
 });
 
 describe('Spotify songs importer', () => {
-  const file = join(FIXTURES, 'spotify_songs.csv');
+  const file = FIXTURES.spotifySongs;
 
   it('Should import the catalogue with audio features, merging rows of the same track', async () => {
     const d = await collect(spotifySongsDataset(file));
     expect(d.tracks.map((t) => t.title)).toEqual([
-      "I Don't Care (with Justin Bieber) - Loud Luxury Remix",
-      "Hi, How're You Doin'?",
-      'Beautiful People',
+      'Glass Harbour - Club Remix',
+      "Oh, Who's Calling?",
+      'Good Company',
       // A stray quote is read as text rather than swallowing the lines after it.
       '"Broken "quote',
-      'Memories',
+      'Afterglow',
     ]);
     expect(d.tracks[0]).toMatchObject({
       genre: 'pop',
@@ -169,14 +169,14 @@ describe('runImport', () => {
     });
 
   beforeAll(async () => {
-    // A stand-in API: accepts everything except tracks titled "Memories", which it rejects.
+    // A stand-in API: accepts everything except tracks titled "Afterglow", which it rejects.
     server = createServer(async (req, res) => {
       const b = await body(req);
       const items = Object.values(b)[0] ?? [];
       received.push({ method: req.method ?? '', path: req.url ?? '', count: items.length });
       const rejected = items
         .map((it, index) => ({ it: it as { id?: string; title?: string }, index }))
-        .filter(({ it }) => it.title === 'Memories')
+        .filter(({ it }) => it.title === 'Afterglow')
         .map(({ it, index }) => ({
           index,
           id: it.id ?? null,
@@ -191,14 +191,14 @@ describe('runImport', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('Should send catalogue, profiles and events through the API and sum up what was skipped and rejected', async () => {
-    const summary = await runImport(url, 'key', lastfm1kDataset(join(FIXTURES, 'lastfm1k/plays.tsv'), { now: NOW }), silentReporter);
+    const summary = await runImport(url, 'key', lastfm1kDataset(FIXTURES.lastfm1kPlays, { now: NOW }), silentReporter);
     expect(received.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v1/tracks', 'PUT /v1/users', 'POST /v1/events']);
     expect(summary.tracks).toEqual({ sent: 4, accepted: 4 });
     expect(summary.events).toMatchObject({ sent: 8, accepted: 8 });
     expect(summary.skippedTotal).toBe(4);
     expect(describeImport(summary)).toContain('missing artist or track name');
 
-    const spotify = await runImport(url, 'key', spotifySongsDataset(join(FIXTURES, 'spotify_songs.csv')), silentReporter);
+    const spotify = await runImport(url, 'key', spotifySongsDataset(FIXTURES.spotifySongs), silentReporter);
     expect(spotify.tracks).toEqual({ sent: 5, accepted: 4 });
     expect(spotify.apiRejected[0]).toMatchObject({ errors: [{ path: 'tracks[4].title' }] });
     expect(describeImport(spotify)).toContain('rejected by the API');
