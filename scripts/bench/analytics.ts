@@ -12,12 +12,14 @@
  * Options: --artists N (5000) --plays N (400000) --requests N per endpoint (200) --port P (8789) --reuse
  * (keep the generated world and rollups of a previous run).
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { findLocalD1 } from '../../models/data/read-local-d1.ts';
+import { mulberry32 } from '../../models/train/random.ts';
 import { apiCall, applyLocalMigrations, type DevServer, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
@@ -39,18 +41,6 @@ const DAY = 86_400_000;
 const persistTo = join(ROOT, '.wrangler/state-analytics');
 const adminToken = 'bench-analytics-admin-token';
 
-/** Small deterministic PRNG (mulberry32) so every run builds the same world. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const GENRES = ['indie', 'pop', 'rock', 'hip-hop', 'electronic', 'jazz', 'classical', 'folk', 'metal', 'r&b', 'ambient', 'latin'];
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Sydney'];
 const SURFACES = ['home', 'daily_mix', 'radio'];
@@ -59,7 +49,7 @@ function generate(): { days: number; events: number; impressions: number } {
   rmSync(persistTo, { recursive: true, force: true });
   applyLocalMigrations(persistTo);
   const db = new DatabaseSync(findLocalD1(persistTo));
-  const rand = rng(42);
+  const rand = mulberry32(42);
   const today = Math.floor(Date.now() / DAY);
   const firstDay = today - 364;
   const now = Date.now();
@@ -232,7 +222,7 @@ try {
   const yearAgo = new Date(Date.now() - 364 * DAY).toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 27 * DAY).toISOString().slice(0, 10);
   const year = `from=${yearAgo}&to=${today}`;
-  const rand = rng(7);
+  const rand = mulberry32(7);
   // Half the calls hit the 100 most popular artists (the heaviest rollups), half any artist.
   const artist = () => `a${rand() < 0.5 ? Math.floor(rand() * 100) : Math.floor(rand() * ARTISTS)}`;
   const endpoints: [string, (a: string) => string][] = [

@@ -2,11 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { insertEvents } from '../db/events.ts';
-import { ApiError } from '../errors.ts';
-import { validateEach } from '../schemas/batch.ts';
-import { ErrorSchema } from '../schemas/error.ts';
 import { EventBatchSchema, EventSchema, IngestResultSchema, MAX_EVENTS_PER_BATCH } from '../schemas/event.ts';
-import { batchItems, readJsonBody } from './json-body.ts';
+import { batchResponses, batchStatus, readBatch } from './batch.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -23,12 +20,7 @@ const ingestRoute = createRoute({
     'A 2xx answer means the accepted events are durably stored.',
   security: bearerAuth,
   request: { body: { content: { 'application/json': { schema: EventBatchSchema } }, required: true } },
-  responses: {
-    200: { description: 'Every event accepted', content: { 'application/json': { schema: IngestResultSchema } } },
-    207: { description: 'Some events rejected; the others are stored', content: { 'application/json': { schema: IngestResultSchema } } },
-    400: { description: 'Malformed body or batch size', content: { 'application/json': { schema: ErrorSchema } } },
-    422: { description: 'No event in the batch is valid', content: { 'application/json': { schema: ErrorSchema } } },
-  },
+  responses: batchResponses(IngestResultSchema, 'event', 'events'),
 });
 
 // The route is documented with the strict batch schema but validated event by event, so it is
@@ -37,13 +29,14 @@ events.openAPIRegistry.registerPath(ingestRoute);
 
 events.post('/', async (c) => {
   requireRole(c.get('principal'), 'app', 'admin');
-  const items = batchItems(await readJsonBody(c), 'events', MAX_EVENTS_PER_BATCH);
-  const { valid, rejected } = validateEach(items, EventSchema, 'events', 'event_id');
-  const rejectedOut = rejected.map((r) => ({ index: r.index, event_id: r.id, errors: r.errors }));
-  if (valid.length === 0) {
-    throw new ApiError(422, 'all_events_rejected', 'No event in the batch is valid', { rejected: rejectedOut });
-  }
+  const { valid, rejected } = await readBatch(c, {
+    field: 'events',
+    max: MAX_EVENTS_PER_BATCH,
+    schema: EventSchema,
+    idKey: 'event_id',
+    noun: 'event',
+  });
   const { stored } = await insertEvents(createDb(c.env.DB), valid, Date.now());
-  const body = { accepted: valid.length, stored, duplicates: valid.length - stored, rejected: rejectedOut };
-  return c.json(body, rejected.length > 0 ? 207 : 200);
+  const body = { accepted: valid.length, stored, duplicates: valid.length - stored, rejected };
+  return c.json(body, batchStatus(rejected));
 });

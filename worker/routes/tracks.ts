@@ -3,11 +3,10 @@ import { assertArtistAccess, requireRole } from '../auth/principal.ts';
 import { findTrack, upsertTracks } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { validateEach } from '../schemas/batch.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { MAX_TRACKS_PER_BATCH, TrackBatchSchema, TrackInputSchema, TrackSchema, UpsertResultSchema } from '../schemas/track.ts';
-import { batchItems, readJsonBody } from './json-body.ts';
+import { batchResponses, batchStatus, readBatch } from './batch.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -21,22 +20,21 @@ const upsertRoute = createRoute({
   description: 'Up to 500 tracks a request, each validated on its own (207 when some are rejected).',
   security: bearerAuth,
   request: { body: { content: { 'application/json': { schema: TrackBatchSchema } }, required: true } },
-  responses: {
-    200: { description: 'Every track stored', content: { 'application/json': { schema: UpsertResultSchema } } },
-    207: { description: 'Some tracks rejected; the others are stored', content: { 'application/json': { schema: UpsertResultSchema } } },
-    400: { description: 'Malformed body', content: { 'application/json': { schema: ErrorSchema } } },
-    422: { description: 'No track in the batch is valid', content: { 'application/json': { schema: ErrorSchema } } },
-  },
+  responses: batchResponses(UpsertResultSchema, 'track', 'tracks'),
 });
 tracks.openAPIRegistry.registerPath(upsertRoute);
 
 tracks.put('/', async (c) => {
   requireRole(c.get('principal'), 'app', 'admin');
-  const items = batchItems(await readJsonBody(c), 'tracks', MAX_TRACKS_PER_BATCH);
-  const { valid, rejected } = validateEach(items, TrackInputSchema, 'tracks', 'id');
-  if (valid.length === 0) throw new ApiError(422, 'all_tracks_rejected', 'No track in the batch is valid', { rejected });
+  const { valid, rejected } = await readBatch(c, {
+    field: 'tracks',
+    max: MAX_TRACKS_PER_BATCH,
+    schema: TrackInputSchema,
+    idKey: 'id',
+    noun: 'track',
+  });
   await upsertTracks(createDb(c.env.DB), valid, Date.now());
-  return c.json({ accepted: valid.length, rejected }, rejected.length > 0 ? 207 : 200);
+  return c.json({ accepted: valid.length, rejected }, batchStatus(rejected));
 });
 
 tracks.openapi(

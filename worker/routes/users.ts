@@ -3,12 +3,11 @@ import { requireRole } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { findUser, upsertUsers } from '../db/users.ts';
 import { ApiError } from '../errors.ts';
-import { validateEach } from '../schemas/batch.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { UpsertResultSchema } from '../schemas/track.ts';
 import { MAX_USERS_PER_BATCH, UserBatchSchema, UserInputSchema } from '../schemas/user.ts';
-import { batchItems, readJsonBody } from './json-body.ts';
+import { batchResponses, batchStatus, readBatch } from './batch.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -24,22 +23,21 @@ const upsertRoute = createRoute({
     'Fields left out keep their stored value. The time zone places plays on the listening clock.',
   security: bearerAuth,
   request: { body: { content: { 'application/json': { schema: UserBatchSchema } }, required: true } },
-  responses: {
-    200: { description: 'Every listener stored', content: { 'application/json': { schema: UpsertResultSchema } } },
-    207: { description: 'Some listeners rejected; the others are stored', content: { 'application/json': { schema: UpsertResultSchema } } },
-    400: { description: 'Malformed body', content: { 'application/json': { schema: ErrorSchema } } },
-    422: { description: 'No listener in the batch is valid', content: { 'application/json': { schema: ErrorSchema } } },
-  },
+  responses: batchResponses(UpsertResultSchema, 'listener', 'listeners'),
 });
 users.openAPIRegistry.registerPath(upsertRoute);
 
 users.put('/', async (c) => {
   requireRole(c.get('principal'), 'app', 'admin');
-  const items = batchItems(await readJsonBody(c), 'users', MAX_USERS_PER_BATCH);
-  const { valid, rejected } = validateEach(items, UserInputSchema, 'users', 'id');
-  if (valid.length === 0) throw new ApiError(422, 'all_users_rejected', 'No listener in the batch is valid', { rejected });
+  const { valid, rejected } = await readBatch(c, {
+    field: 'users',
+    max: MAX_USERS_PER_BATCH,
+    schema: UserInputSchema,
+    idKey: 'id',
+    noun: 'listener',
+  });
   await upsertUsers(createDb(c.env.DB), valid, Date.now());
-  return c.json({ accepted: valid.length, rejected }, rejected.length > 0 ? 207 : 200);
+  return c.json({ accepted: valid.length, rejected }, batchStatus(rejected));
 });
 
 const UserSchema = z

@@ -42,3 +42,8 @@ export interface Column<R> {
   /** false for action columns (buttons) that make no sense to sort. */
   sortable?: boolean;
 }
+
+/** A cell as people read it: the column's formatter, else the raw value, '–' when there is none. */
+export function cellText<R>(row: R, col: Column<R>): string {
+  return col.format ? col.format(row[col.key], row) : String(row[col.key] ?? '–');
+}
