@@ -8,7 +8,7 @@ import type { Interactions } from '../data/interactions.ts';
 import { itemPopularity } from '../eval/baselines.ts';
 import { popularityPercentiles } from '../eval/metrics.ts';
 import { evaluateRanker } from '../eval/protocol.ts';
-import { strongSplit } from '../eval/split.ts';
+import { strongSplit, trainingInteractions } from '../eval/split.ts';
 import { scoreHistory } from './fold-in.ts';
 import { type TrainingParams, trainModels } from './pipeline.ts';
 
@@ -29,15 +29,15 @@ export async function tune(
   log: (line: string) => void,
   grid = TUNE_GRID,
 ): Promise<{ params: TrainingParams; best: Partial<TrainingParams['als']>; ndcg20: number }> {
-  const nItems = data.itemIds.length;
-  const split = strongSplit(data.byUser, { testUsers: 0.15, historyShare: 0.8, seed: base.als.seed + 1 });
+  const split = strongSplit(data.byUser, data.itemIds.length, { testUsers: 0.15, historyShare: 0.8, seed: base.als.seed + 1 });
+  const nItems = split.items.length;
   const pct = popularityPercentiles(itemPopularity(split.train, nItems));
   let best = { params: base, best: grid[0] ?? {}, ndcg20: -1 };
   for (const change of grid) {
     const als = { ...base.als, ...change };
     const { foldIn: fm } = await trainModels(
       {
-        interactions: { ...data, byUser: split.train },
+        interactions: trainingInteractions(data, split),
         eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
         halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
         data: 'tune',

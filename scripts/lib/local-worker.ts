@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -57,6 +58,16 @@ export async function startDevServer(
   } = {},
 ): Promise<DevServer> {
   const port = opts.port ?? DEFAULT_PORT;
+  // Checked first: otherwise the health check below could be answered by whatever already listens
+  // there (an earlier `npm start` killed with SIGKILL leaves its workerd behind). A server stopped a
+  // moment ago may still be letting go of the port, so allow it a few seconds.
+  const freeBy = Date.now() + 5000;
+  while ((await portTaken(port)) && Date.now() < freeBy) await new Promise((r) => setTimeout(r, 250));
+  if (await portTaken(port)) {
+    throw new Error(
+      `port ${port} on 127.0.0.1 is already in use: stop what listens there (an earlier npm start? \`lsof -i :${port}\` shows it) or pass --port N`,
+    );
+  }
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
@@ -112,6 +123,15 @@ export async function startDevServer(
         setTimeout(() => kill('SIGKILL'), 5000).unref();
       }),
   };
+}
+
+/** Whether something already listens on 127.0.0.1:port. */
+export function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }
 
 /** Small JSON client for the local API. */

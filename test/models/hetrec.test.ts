@@ -6,7 +6,7 @@ import { readHetrec } from '../../models/data/read-hetrec.ts';
 import { itemPopularity } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';
 import { evaluateRanker } from '../../models/eval/protocol.ts';
-import { strongSplit } from '../../models/eval/split.ts';
+import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
 import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
@@ -22,11 +22,11 @@ if (!present) console.warn(`[hetrec quality] skipped: ${HETREC} not found (set H
 describe.skipIf(!present)('HetRec Last.fm 2K quality floor (strong generalisation, default settings)', () => {
   it('Should keep NDCG@20 and Recall@20 of scorer.onnx above the floor', async () => {
     const data = await readHetrec(HETREC);
-    const nItems = data.interactions.itemIds.length;
-    const split = strongSplit(data.interactions.byUser, { testUsers: 0.2, historyShare: 0.8, seed: 7 });
+    const split = strongSplit(data.interactions.byUser, data.interactions.itemIds.length, { testUsers: 0.2, historyShare: 0.8, seed: 7 });
+    const nItems = split.items.length;
     const { foldIn: model } = await trainModels(
       {
-        interactions: { ...data.interactions, byUser: split.train },
+        interactions: trainingInteractions(data.interactions, split),
         eventWeights: DEFAULT_EVENT_WEIGHTS,
         halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
         data: 'test',
@@ -43,8 +43,10 @@ describe.skipIf(!present)('HetRec Last.fm 2K quality floor (strong generalisatio
     );
     await session.release();
     console.log(`[hetrec quality] seed 7: Recall@20 ${m.recall20.toFixed(4)}, NDCG@20 ${m.ndcg20.toFixed(4)}`);
+    // measured (deterministic for the seed): Recall@20 0.3218, NDCG@20 0.3124 on 15 k catalogue items
     expect(m.users).toBeGreaterThan(350);
-    expect(m.ndcg20).toBeGreaterThan(0.27);
-    expect(m.recall20).toBeGreaterThan(0.26);
+    expect(nItems).toBeGreaterThan(15_000);
+    expect(m.ndcg20).toBeGreaterThan(0.3);
+    expect(m.recall20).toBeGreaterThan(0.3);
   });
 });

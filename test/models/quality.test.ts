@@ -4,7 +4,7 @@ import { readInteractionsCsv } from '../../models/data/read-interactions-csv.ts'
 import { itemPopularity, popularityRanker } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';
 import { evaluateRanker } from '../../models/eval/protocol.ts';
-import { strongSplit } from '../../models/eval/split.ts';
+import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
 import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
 import { trainAls } from '../../models/train/als.ts';
@@ -16,11 +16,11 @@ const fixture = new URL('./fixtures/tiny.csv', import.meta.url).pathname;
 describe('quality on the fixed fixture (3 taste groups)', () => {
   it('Should rank held-out items of new users far above popularity, through scorer.onnx', async () => {
     const data = await readInteractionsCsv(fixture);
-    const nItems = data.itemIds.length;
-    const split = strongSplit(data.byUser, { testUsers: 0.3, historyShare: 0.7, seed: 3 });
+    const split = strongSplit(data.byUser, data.itemIds.length, { testUsers: 0.3, historyShare: 0.7, seed: 3 });
+    const nItems = split.items.length;
     const params = { ...DEFAULT_TRAINING_PARAMS, als: { ...DEFAULT_TRAINING_PARAMS.als, factors: 8 } };
     const input = {
-      interactions: { ...data, byUser: split.train },
+      interactions: trainingInteractions(data, split),
       eventWeights: DEFAULT_EVENT_WEIGHTS,
       halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
       data: 'fixture',
