@@ -10,6 +10,7 @@ import { exportScorer } from '../../models/onnx/scorer.ts';
 import { trainAls } from '../../models/train/als.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
 import { trainModels } from '../../models/train/pipeline.ts';
+import { tune } from '../../models/train/tune.ts';
 
 const fixture = new URL('./fixtures/tiny.csv', import.meta.url).pathname;
 
@@ -56,5 +57,22 @@ describe('quality on the fixed fixture (3 taste groups)', () => {
     const two = await trainAls(data.byUser, data.itemIds.length, params, { threads: 2 });
     expect(two.itemFactors).toEqual(one.itemFactors);
     expect(two.userFactors).toEqual(one.userFactors);
+  });
+});
+
+describe('--tune on the fixed fixture', () => {
+  it('Should pick the grid entry that scores best on its validation split of the training users', async () => {
+    const data = await readInteractionsCsv(fixture);
+    const base = { ...DEFAULT_TRAINING_PARAMS, als: { ...DEFAULT_TRAINING_PARAMS.als, factors: 8, iterations: 6 } };
+    // one factor with a crushing penalty cannot tell the three taste groups apart
+    const grid = [{ factors: 1, regularization: 50 }, {}];
+    const lines: string[] = [];
+    const tuned = await tune(data, base, (l) => lines.push(l), grid);
+    expect(lines).toHaveLength(2);
+    expect(tuned.best).toEqual({});
+    expect(tuned.params.als.factors).toBe(8);
+    const scores = lines.map((l) => Number(/NDCG@20 ([\d.]+)/.exec(l)?.[1]));
+    expect(Number(tuned.ndcg20.toFixed(4))).toBe(Math.max(...scores));
+    expect(scores[1]).toBeGreaterThan(scores[0]!);
   });
 });
