@@ -12,7 +12,7 @@ import { formatMetric } from '../../dashboard/src/lib/metrics.ts';
 import { presetRange } from '../../dashboard/src/lib/range.ts';
 import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
 import { type Browser, CHROMIUM, hasChromium, INSTALL_HINT, launchBrowser } from './browser.ts';
-import { type E2eWorker, startE2eWorker } from './server.ts';
+import { E2E_PERSIST, type E2eWorker, startE2eWorker } from './server.ts';
 import { ARTIST, OTHER_ARTIST, SEEDED_CAMPAIGN, seedWorld, TRACKS } from './world.ts';
 
 const SHOTS = join(ROOT, 'test-output/screenshots');
@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     worker = await startE2eWorker();
     url = worker.server.url;
-    ({ artistKey, marketerKey } = await seedWorld(url, worker.adminToken));
+    ({ artistKey, marketerKey } = await seedWorld(url, worker.adminToken, E2E_PERSIST));
     browser = await launchBrowser();
     page = await browser.context.newPage();
     // Errors in the page show up in the test output, next to the failing step.
@@ -134,6 +134,8 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     await page.getByTestId('reach-funnel').waitFor();
     const r = presetRange(7);
     const reach = await apiCall<{ reach: number }>(url, artistKey, `/v1/artists/${ARTIST.id}/reach?from=${r.from}&to=${r.to}`);
+    // the newcomers were shown this artist's tracks by the trained model
+    expect(reach.body.reach).toBeGreaterThan(0);
     await expect.poll(() => kpiText('algorithmic_reach'), { timeout: 15_000 }).toBe(formatCount(reach.body.reach));
     await shot('reach');
     await page.getByRole('link', { name: 'Audience' }).click();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { applyLocalMigrations, type DevServer, ROOT, startDevServer } from '../../scripts/lib/local-worker.ts';
 
 export const E2E_PORT = 8790;
-const PERSIST = '.wrangler/state-e2e';
+export const E2E_PERSIST = '.wrangler/state-e2e';
 
 export interface E2eWorker {
   server: DevServer;
@@ -23,14 +23,10 @@ export async function startE2eWorker(): Promise<E2eWorker> {
     console.log('[e2e] dashboard/build is missing: running npm run build:dashboard');
     execSync('npm run build:dashboard', { cwd: ROOT, stdio: 'inherit' });
   }
-  const inUse = await fetch(`http://127.0.0.1:${E2E_PORT}/healthz`).then(
-    () => true,
-    () => false,
-  );
-  if (inUse) throw new Error(`[e2e] port ${E2E_PORT} is already answering: stop that process (an earlier run's wrangler dev?) first`);
-  rmSync(join(ROOT, PERSIST), { recursive: true, force: true });
-  applyLocalMigrations(PERSIST);
+  // startDevServer refuses a port something already listens on (an earlier run's wrangler dev).
+  rmSync(join(ROOT, E2E_PERSIST), { recursive: true, force: true });
+  applyLocalMigrations(E2E_PERSIST);
   const adminToken = `e2e-admin-${randomBytes(12).toString('hex')}`;
-  const server = await startDevServer({ port: E2E_PORT, persistTo: PERSIST, vars: { ADMIN_TOKEN: adminToken }, ownProcessGroup: true });
+  const server = await startDevServer({ port: E2E_PORT, persistTo: E2E_PERSIST, vars: { ADMIN_TOKEN: adminToken }, ownProcessGroup: true });
   return { server, adminToken };
 }

@@ -1,8 +1,12 @@
 /**
  * A small deterministic world, written through the public API only: two artists, four tracks,
  * eight listeners and three weeks of plays, skips, saves and playlist adds from several sources,
- * so the last 7 and the last 28 days give different numbers.
+ * so the last 7 and the last 28 days give different numbers; then a model trained on it serves lists.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainFromLocal, uploadAndActivate } from '../../scripts/demo/model-step.ts';
 import { apiCall } from '../../scripts/lib/local-worker.ts';
 
 export const ARTIST = { id: 'a-e2e-swim', name: 'Night Swimmers' };
@@ -67,17 +71,26 @@ export function worldEvents(now: number): Event[] {
 }
 
 /**
- * Served lists are what algorithmic impressions and reach count. Best effort: the dashboard's
- * checks compare with whatever the API reports, so a recommender that serves nothing yet only
- * leaves the reach view empty.
+ * Served lists are what algorithmic impressions and reach count: every listener, and three new ones
+ * who have played only the other artist (the seeded listeners have played all four tracks recently,
+ * which the recommender leaves out), asks for a home list from the model trained on this world.
  */
-async function serveRecommendations(url: string, adminToken: string): Promise<void> {
-  for (let u = 0; u < 8; u++) {
-    const r = await apiCall(url, adminToken, `/v1/users/u-e2e-${u}/recommendations?surface=home&limit=5`);
-    if (r.status !== 200) {
-      console.warn(`[e2e] recommendations for u-e2e-${u} answered ${r.status}: the reach view will show no impressions`);
-      return;
-    }
+async function serveRecommendations(url: string, adminToken: string, now: number): Promise<void> {
+  const newcomers = [0, 1, 2].map((k) => `u-e2e-new-${k}`);
+  const firstPlays = newcomers.map((user_id, k) => ({
+    event_id: `e2e-new-${k}`,
+    user_id,
+    track_id: TRACKS[3].id,
+    type: 'play_end',
+    ts: now - (k + 1) * 60_000,
+    ms_played: TRACKS[3].duration_ms,
+    context: { source: 'search' },
+  }));
+  const r = await apiCall(url, adminToken, '/v1/events', { body: { events: firstPlays } });
+  if (r.status !== 200) throw new Error(`seeding newcomers failed: ${r.status} ${JSON.stringify(r.body)}`);
+  for (const user of [...Array.from({ length: 8 }, (_, u) => `u-e2e-${u}`), ...newcomers]) {
+    const list = await apiCall<{ items: unknown[] }>(url, adminToken, `/v1/users/${user}/recommendations?surface=home&limit=5`);
+    if (list.status !== 200) throw new Error(`recommendations for ${user} answered ${list.status}: ${JSON.stringify(list.body)}`);
   }
 }
 
@@ -89,8 +102,12 @@ export interface SeededWorld {
 
 export const SEEDED_CAMPAIGN = 'E2E boost: Tidal Lights';
 
-/** Writes the catalogue and events, and mints an artist key bound to both artists. */
-export async function seedWorld(url: string, adminToken: string, now = Date.now()): Promise<SeededWorld> {
+/**
+ * Writes the catalogue and events, trains a model on them with the trainer (`--from-local` on the
+ * test Worker's D1), uploads and activates it, serves lists, and mints an artist key bound to both
+ * artists.
+ */
+export async function seedWorld(url: string, adminToken: string, persistTo: string, now = Date.now()): Promise<SeededWorld> {
   const tracks = await apiCall(url, adminToken, '/v1/tracks', {
     method: 'PUT',
     body: { tracks: TRACKS.map((t) => ({ ...t, genre: 'dream pop', tags: ['e2e'] })) },
@@ -101,7 +118,14 @@ export async function seedWorld(url: string, adminToken: string, now = Date.now(
     const r = await apiCall(url, adminToken, '/v1/events', { body: { events: events.slice(i, i + 500) } });
     if (r.status !== 200 && r.status !== 202) throw new Error(`seeding events failed: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  await serveRecommendations(url, adminToken);
+  const bundle = mkdtempSync(join(tmpdir(), 'backbeat-e2e-model-'));
+  try {
+    await trainFromLocal(persistTo, join(bundle, 'model'), join(bundle, 'train.log'), false);
+    await uploadAndActivate(url, adminToken, join(bundle, 'model'));
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
+  await serveRecommendations(url, adminToken, now);
   const key = await apiCall<{ key: string }>(url, adminToken, '/v1/admin/keys', {
     body: { role: 'artist', name: 'e2e artist key', artist_ids: [ARTIST.id, OTHER_ARTIST.id] },
   });
