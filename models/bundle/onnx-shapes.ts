@@ -14,8 +14,8 @@ export interface OnnxShapes {
 }
 
 // Field numbers from onnx.proto (ModelProto.graph, GraphProto.initializer/input/output, ...).
-const MODEL_GRAPH = 7;
-const GRAPH_INITIALIZER = 5;
+export const MODEL_GRAPH = 7;
+export const GRAPH_INITIALIZER = 5;
 const GRAPH_INPUT = 11;
 const GRAPH_OUTPUT = 12;
 const TENSOR_DIMS = 1;
@@ -28,63 +28,80 @@ const SHAPE_DIM = 1;
 const DIM_VALUE = 1;
 const DIM_PARAM = 2;
 
-interface Field {
+export interface Field {
   no: number;
   wire: number;
   /** varint value (wire 0) */
   value: number;
-  /** bytes (wire 2) */
+  /** payload, a view into the buffer (wire 2: the length-delimited bytes; wire 5: the 4 bytes) */
   bytes: Uint8Array;
 }
 
-function* fields(buf: Uint8Array): Generator<Field> {
+/** Decodes the varint at `pos`; returns its value and the position after it. */
+function varint(buf: Uint8Array, pos: number): [value: number, next: number] {
+  let result = 0;
+  let mul = 1;
+  for (;;) {
+    if (pos >= buf.length) throw new Error('truncated protobuf varint');
+    const b = buf[pos++]!;
+    result += (b & 0x7f) * mul;
+    if (b < 0x80) return [result, pos];
+    mul *= 128;
+  }
+}
+
+/** The top-level fields of one protobuf message; 64-bit fixed fields (wire 1) are skipped. */
+export function* fields(buf: Uint8Array): Generator<Field> {
   let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    let mul = 1;
-    for (;;) {
-      if (pos >= buf.length) throw new Error('truncated protobuf varint');
-      const b = buf[pos++]!;
-      result += (b & 0x7f) * mul;
-      if (b < 0x80) return result;
-      mul *= 128;
-    }
-  };
   const empty = new Uint8Array(0);
   while (pos < buf.length) {
-    const key = varint();
+    const [key, afterKey] = varint(buf, pos);
+    pos = afterKey;
     const no = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire === 0) yield { no, wire, value: varint(), bytes: empty };
-    else if (wire === 2) {
-      const len = varint();
-      if (pos + len > buf.length) throw new Error('truncated protobuf field');
-      const bytes = buf.subarray(pos, pos + len);
-      pos += len;
-      yield { no, wire, value: 0, bytes };
+    if (wire === 0) {
+      const [value, next] = varint(buf, pos);
+      pos = next;
+      yield { no, wire, value, bytes: empty };
+    } else if (wire === 2) {
+      const [len, start] = varint(buf, pos);
+      if (start + len > buf.length) throw new Error('truncated protobuf field');
+      pos = start + len;
+      yield { no, wire, value: 0, bytes: buf.subarray(start, pos) };
+    } else if (wire === 5) {
+      if (pos + 4 > buf.length) throw new Error('truncated protobuf field');
+      yield { no, wire, value: 0, bytes: buf.subarray(pos, pos + 4) };
+      pos += 4;
     } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
     else throw new Error(`unsupported protobuf wire type ${wire}`);
   }
 }
 
+/** The payloads of the length-delimited fields numbered `no`. */
+export function* children(buf: Uint8Array, no: number): Generator<Uint8Array> {
+  for (const f of fields(buf)) if (f.no === no && f.wire === 2) yield f.bytes;
+}
+
 const utf8 = new TextDecoder();
 
-function packedVarints(bytes: Uint8Array): number[] {
+/** A packed repeated varint field's values. */
+export function packedVarints(bytes: Uint8Array): number[] {
   const out: number[] = [];
-  let pos = 0;
-  while (pos < bytes.length) {
-    let result = 0;
-    let mul = 1;
-    for (;;) {
-      const b = bytes[pos++]!;
-      result += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      mul *= 128;
-    }
-    out.push(result);
+  for (let pos = 0; pos < bytes.length; ) {
+    const [value, next] = varint(bytes, pos);
+    out.push(value);
+    pos = next;
   }
   return out;
+}
+
+function dim(bytes: Uint8Array): Dim {
+  let d: Dim = '?';
+  for (const f of fields(bytes)) {
+    if (f.no === DIM_VALUE) d = f.value;
+    else if (f.no === DIM_PARAM) d = utf8.decode(f.bytes);
+  }
+  return d;
 }
 
 function valueInfo(bytes: Uint8Array): [string, Dim[]] {
@@ -93,27 +110,15 @@ function valueInfo(bytes: Uint8Array): [string, Dim[]] {
   for (const f of fields(bytes)) {
     if (f.no === VALUE_INFO_NAME) name = utf8.decode(f.bytes);
     else if (f.no === VALUE_INFO_TYPE) {
-      for (const t of fields(f.bytes)) {
-        if (t.no !== TYPE_TENSOR) continue;
-        for (const tt of fields(t.bytes)) {
-          if (tt.no !== TENSOR_TYPE_SHAPE) continue;
-          for (const d of fields(tt.bytes)) {
-            if (d.no !== SHAPE_DIM) continue;
-            let dim: Dim = '?';
-            for (const dv of fields(d.bytes)) {
-              if (dv.no === DIM_VALUE) dim = dv.value;
-              else if (dv.no === DIM_PARAM) dim = utf8.decode(dv.bytes);
-            }
-            dims.push(dim);
-          }
-        }
-      }
+      for (const tensor of children(f.bytes, TYPE_TENSOR))
+        for (const shape of children(tensor, TENSOR_TYPE_SHAPE)) for (const d of children(shape, SHAPE_DIM)) dims.push(dim(d));
     }
   }
   return [name, dims];
 }
 
-function initializer(bytes: Uint8Array): [string, number[]] {
+/** An initializer's (TensorProto's) name and dims. */
+export function initializerHeader(bytes: Uint8Array): [string, number[]] {
   let name = '';
   const dims: number[] = [];
   for (const f of fields(bytes)) {
@@ -135,13 +140,12 @@ function initializer(bytes: Uint8Array): [string, number[]] {
  */
 export function readOnnxShapes(model: Uint8Array): OnnxShapes {
   const shapes: OnnxShapes = { inputs: new Map(), outputs: new Map(), initializers: new Map() };
-  for (const f of fields(model)) {
-    if (f.no !== MODEL_GRAPH || f.wire !== 2) continue;
-    for (const g of fields(f.bytes)) {
+  for (const graph of children(model, MODEL_GRAPH)) {
+    for (const g of fields(graph)) {
       if (g.wire !== 2) continue;
       if (g.no === GRAPH_INPUT) shapes.inputs.set(...valueInfo(g.bytes));
       else if (g.no === GRAPH_OUTPUT) shapes.outputs.set(...valueInfo(g.bytes));
-      else if (g.no === GRAPH_INITIALIZER) shapes.initializers.set(...initializer(g.bytes));
+      else if (g.no === GRAPH_INITIALIZER) shapes.initializers.set(...initializerHeader(g.bytes));
     }
   }
   return shapes;

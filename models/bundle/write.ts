@@ -33,8 +33,8 @@ export interface BundleContents {
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** `2026-11-24T19-30-00Z-a1b2c3`: sortable, and distinct for distinct scorers made in the same second. */
-export function bundleVersion(createdAt: Date, scorer: Uint8Array): string {
-  return `${createdAt.toISOString().slice(0, 19).replaceAll(':', '-')}Z-${sha256(scorer).slice(0, 6)}`;
+function bundleVersion(createdAt: Date, scorerSha256: string): string {
+  return `${createdAt.toISOString().slice(0, 19).replaceAll(':', '-')}Z-${scorerSha256.slice(0, 6)}`;
 }
 
 /**
@@ -50,14 +50,15 @@ export async function writeBundle(outDir: string, b: BundleContents): Promise<Ma
   const items = new TextEncoder().encode(JSON.stringify(b.itemIds));
   const files: Record<string, Uint8Array> = { [SCORER_FILE]: b.scorer, [ITEMS_FILE]: items };
   if (b.content) files[CONTENT_FILE] = b.content.onnx;
+  const checksums = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)]));
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
-    version: bundleVersion(createdAt, b.scorer),
+    version: bundleVersion(createdAt, checksums[SCORER_FILE]!),
     createdAt: `${createdAt.toISOString().slice(0, 19)}Z`,
     items: b.itemIds.length,
     dims: b.dims,
     files: { scorer: SCORER_FILE, items: ITEMS_FILE, ...(b.content ? { content: CONTENT_FILE } : {}) },
-    sha256: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)])),
+    sha256: checksums,
     eventWeights: b.eventWeights,
     halfLifeDays: b.halfLifeDays,
     contentFeatures: b.content?.features ?? [],

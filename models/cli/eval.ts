@@ -3,17 +3,14 @@
  * Prints the evaluation table (strong generalisation + cold start) for the default training settings.
  */
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_HETREC } from '../data/read-hetrec.ts';
 import { formatReport, runEvaluation } from '../eval/run.ts';
 import { DEFAULT_TRAINING_PARAMS, itemItemFlag } from '../train/defaults.ts';
 
-/** ../shared/data beside the repository, where the team's machines and CI keep the public datasets. */
-export const DEFAULT_HETREC = fileURLToPath(new URL('../../../shared/data/hetrec2011-lastfm-2k', import.meta.url));
-
 const { values: a } = parseArgs({
   options: {
-    hetrec: { type: 'string', default: process.env.HETREC_DIR ?? DEFAULT_HETREC },
+    hetrec: { type: 'string', default: DEFAULT_HETREC },
     seed: { type: 'string', default: '1' },
     'ease-items': { type: 'string', default: '2000' },
     'ease-lambda': { type: 'string', default: '100' },

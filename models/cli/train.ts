@@ -6,7 +6,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { writeBundle } from '../bundle/write.ts';
-import { InputError } from '../data/csv.ts';
 import { loadTrainingInput } from '../data/load.ts';
 import { DEFAULT_TRAINING_PARAMS, itemItemFlag } from '../train/defaults.ts';
 import { exportModels, type TrainingParams, trainModels } from '../train/pipeline.ts';
@@ -136,7 +135,6 @@ function defined<T extends object>(o: T): Partial<T> {
 }
 
 main().catch((e: unknown) => {
-  const msg = e instanceof InputError || e instanceof Error ? e.message : String(e);
-  console.error(`train: ${msg}`);
+  console.error(`train: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -63,6 +63,36 @@ export function splitCsvLine(line: string, file: string, lineNo: number, sep = '
 export interface CsvRow {
   line: number;
   cells: CsvCell[];
+  /** the line as read (BOM dropped) */
+  text: string;
+}
+
+/**
+ * Streams the non-blank lines of a delimited file split into cells (a leading BOM dropped). A
+ * missing file and a file with no line at all are InputErrors.
+ *
+ * @example
+ * for await (const { line, cells } of csvLines('items.csv')) { ... }
+ */
+export async function* csvLines(file: string, sep = ',', encoding: BufferEncoding = 'utf8'): AsyncGenerator<CsvRow> {
+  const rl = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNo = 0;
+  let empty = true;
+  try {
+    for await (const raw of rl) {
+      lineNo++;
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (line.trim() === '') continue;
+      empty = false;
+      yield { line: lineNo, cells: splitCsvLine(line, file, lineNo, sep), text: line };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(file, 0, 0, 'file not found');
+    throw e;
+  } finally {
+    rl.close();
+  }
+  if (empty) throw new InputError(file, 1, 1, 'file is empty: expected a header line');
 }
 
 /**
@@ -79,38 +109,24 @@ export async function* readCsv(
   sep = ',',
   encoding: BufferEncoding = 'utf8',
 ): AsyncGenerator<{ line: number; cells: (CsvCell | undefined)[] }> {
-  const rl = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNo = 0;
   let index: number[] | null = null;
   let width = 0;
-  try {
-    for await (const raw of rl) {
-      lineNo++;
-      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (line.trim() === '') continue;
-      const cells = splitCsvLine(line, file, lineNo, sep);
-      if (index === null) {
-        const names = cells.map((c) => c.value.trim().toLowerCase());
-        for (const r of required) {
-          if (!names.includes(r)) throw new InputError(file, lineNo, 1, `header must name column "${r}" (got ${names.join(',')})`);
-        }
-        index = [...required, ...optional].map((name) => names.indexOf(name));
-        width = cells.length;
-        continue;
+  for await (const { line, cells, text } of csvLines(file, sep, encoding)) {
+    if (index === null) {
+      const names = cells.map((c) => c.value.trim().toLowerCase());
+      for (const r of required) {
+        if (!names.includes(r)) throw new InputError(file, line, 1, `header must name column "${r}" (got ${names.join(',')})`);
       }
-      if (cells.length !== width) {
-        const col = cells.length > width ? cells[width]!.column : line.length + 1;
-        throw new InputError(file, lineNo, col, `expected ${width} columns, got ${cells.length}`);
-      }
-      yield { line: lineNo, cells: index.map((i) => (i === -1 ? undefined : cells[i])) };
+      index = [...required, ...optional].map((name) => names.indexOf(name));
+      width = cells.length;
+      continue;
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(file, 0, 0, 'file not found');
-    throw e;
-  } finally {
-    rl.close();
+    if (cells.length !== width) {
+      const col = cells.length > width ? cells[width]!.column : text.length + 1;
+      throw new InputError(file, line, col, `expected ${width} columns, got ${cells.length}`);
+    }
+    yield { line, cells: index.map((i) => (i === -1 ? undefined : cells[i])) };
   }
-  if (index === null) throw new InputError(file, 1, 1, 'file is empty: expected a header line');
 }
 
 /** Parses a finite number or throws at the cell's position. */

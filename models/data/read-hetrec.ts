@@ -4,14 +4,31 @@
  * applied it). tags.dat is Latin-1, as shipped.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { emptyContent, type ItemContent } from './content-rows.ts';
 import { type CsvCell, InputError, parseNumberCell, readCsv } from './csv.ts';
 import { IdIndex, type Interactions, interactionsFrom, TripletBuffer } from './interactions.ts';
+
+/**
+ * Where the HetRec Last.fm 2K folder is looked for: `HETREC_DIR`, else ../shared/data beside the
+ * repository, where the team's machines and CI keep the public datasets.
+ */
+export const DEFAULT_HETREC =
+  process.env.HETREC_DIR ?? fileURLToPath(new URL('../../../shared/data/hetrec2011-lastfm-2k', import.meta.url));
 
 export interface HetrecData {
   interactions: Interactions;
   /** aligned with interactions.itemIds */
   content: ItemContent[];
+  /** every tagging of a played artist, in file order (evaluation rebuilds `content` from a subset) */
+  taggings: Tagging[];
+}
+
+export interface Tagging {
+  /** the userID cell as written */
+  user: string;
+  item: number;
+  tag: string;
 }
 
 const cellOf = (c: CsvCell | undefined): CsvCell => c!;
@@ -23,7 +40,7 @@ function intCell(cell: CsvCell, file: string, line: number, what: string): numbe
 }
 
 /**
- * `tagsOf` limits whose taggings count (evaluation passes the training users only).
+ * `tagsOf` limits whose taggings count in `content` (`taggings` keeps them all).
  *
  * @example
  * const { interactions, content } = await readHetrec('/data/hetrec2011-lastfm-2k');
@@ -47,19 +64,33 @@ export async function readHetrec(dir: string, opts: { tagsOf?: (userId: string) 
   for await (const { line, cells } of readCsv(tagFile, ['tagid', 'tagvalue'], [], '\t', 'latin1')) {
     tagNames.set(intCell(cellOf(cells[0]), tagFile, line, 'tagID'), cellOf(cells[1]).value.trim().toLowerCase());
   }
-  const content = interactions.itemIds.map(() => emptyContent());
+  const taggings: Tagging[] = [];
   const tagged = join(dir, 'user_taggedartists.dat');
   for await (const { line, cells } of readCsv(tagged, ['userid', 'artistid', 'tagid'], [], '\t')) {
-    // evaluation keeps held-out users' own taggings out of the item features
-    if (opts.tagsOf && !opts.tagsOf(cellOf(cells[0]).value.trim())) continue;
     const a = intCell(cellOf(cells[1]), tagged, line, 'artistID');
     const tagCell = cellOf(cells[2]);
     const tag = tagNames.get(intCell(tagCell, tagged, line, 'tagID'));
     if (tag === undefined) throw new InputError(tagged, line, tagCell.column, `tagID ${tagCell.value} is not in tags.dat`);
     const item = items.find(String(a));
     if (item === undefined) continue; // tags of artists nobody played carry no collaborative signal to learn from
+    taggings.push({ user: cellOf(cells[0]).value.trim(), item, tag });
+  }
+  return { interactions, content: tagContent(interactions.itemIds.length, taggings, opts.tagsOf), taggings };
+}
+
+/**
+ * Item content from taggings: tag strength = number of counted taggings. `tagsOf` limits whose
+ * taggings count (evaluation keeps held-out users' own taggings out of the item features).
+ *
+ * @example
+ * const content = tagContent(nItems, data.taggings, (user) => !heldOut.has(user));
+ */
+export function tagContent(nItems: number, taggings: readonly Tagging[], tagsOf?: (userId: string) => boolean): ItemContent[] {
+  const content = Array.from({ length: nItems }, () => emptyContent());
+  for (const { user, item, tag } of taggings) {
+    if (tagsOf && !tagsOf(user)) continue;
     const tags = content[item]!.tags;
     tags.set(tag, (tags.get(tag) ?? 0) + 1);
   }
-  return { interactions, content };
+  return content;
 }

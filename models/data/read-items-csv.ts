@@ -2,63 +2,47 @@
  * Reads item content features: `item_id` plus any of `genre`, `tags` (separated by `|` or `;`),
  * and numeric columns (audio features such as energy, tempo...). An empty cell is a missing value.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { emptyContent, type ItemContent } from './content-rows.ts';
-import { InputError, splitCsvLine } from './csv.ts';
+import { csvLines, InputError } from './csv.ts';
 import type { Interactions } from './interactions.ts';
 
 /** item id -> content */
 export async function readItemsCsv(file: string): Promise<Map<string, ItemContent>> {
   const out = new Map<string, ItemContent>();
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   let header: string[] | null = null;
-  let lineNo = 0;
-  try {
-    for await (const line of rl) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      const cells = splitCsvLine(lineNo === 1 ? line.replace(/^\uFEFF/, '') : line, file, lineNo);
-      if (!header) {
-        header = cells.map((c) => c.value.trim().toLowerCase());
-        if (!header.includes('item_id'))
-          throw new InputError(file, lineNo, 1, `header must name column "item_id" (got ${header.join(',')})`);
-        continue;
-      }
-      if (cells.length !== header.length) {
-        throw new InputError(
-          file,
-          lineNo,
-          cells[Math.min(cells.length, header.length) - 1]!.column,
-          `expected ${header.length} columns, got ${cells.length}`,
-        );
-      }
-      const c = emptyContent();
-      let id = '';
-      cells.forEach((cell, k) => {
-        const name = header![k]!;
-        const v = cell.value.trim();
-        if (name === 'item_id') id = v;
-        else if (name === 'genre') c.genre = v === '' ? null : v.toLowerCase();
-        else if (name === 'tags') {
-          for (const t of v.split(/[|;]/)) if (t.trim() !== '') c.tags.set(t.trim().toLowerCase(), 1);
-        } else if (v === '') c.numeric[name] = null;
-        else {
-          const n = Number(v);
-          if (!Number.isFinite(n)) throw new InputError(file, lineNo, cell.column, `${name} must be a number, got "${cell.value}"`);
-          c.numeric[name] = n;
-        }
-      });
-      if (id === '') throw new InputError(file, lineNo, cells[header.indexOf('item_id')]!.column, 'item_id is empty');
-      out.set(id, c);
+  for await (const { line: lineNo, cells } of csvLines(file)) {
+    if (!header) {
+      header = cells.map((c) => c.value.trim().toLowerCase());
+      if (!header.includes('item_id')) throw new InputError(file, lineNo, 1, `header must name column "item_id" (got ${header.join(',')})`);
+      continue;
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(file, 0, 0, 'file not found');
-    throw e;
-  } finally {
-    rl.close();
+    if (cells.length !== header.length) {
+      throw new InputError(
+        file,
+        lineNo,
+        cells[Math.min(cells.length, header.length) - 1]!.column,
+        `expected ${header.length} columns, got ${cells.length}`,
+      );
+    }
+    const c = emptyContent();
+    let id = '';
+    cells.forEach((cell, k) => {
+      const name = header![k]!;
+      const v = cell.value.trim();
+      if (name === 'item_id') id = v;
+      else if (name === 'genre') c.genre = v === '' ? null : v.toLowerCase();
+      else if (name === 'tags') {
+        for (const t of v.split(/[|;]/)) if (t.trim() !== '') c.tags.set(t.trim().toLowerCase(), 1);
+      } else if (v === '') c.numeric[name] = null;
+      else {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new InputError(file, lineNo, cell.column, `${name} must be a number, got "${cell.value}"`);
+        c.numeric[name] = n;
+      }
+    });
+    if (id === '') throw new InputError(file, lineNo, cells[header.indexOf('item_id')]!.column, 'item_id is empty');
+    out.set(id, c);
   }
-  if (!header) throw new InputError(file, 1, 1, 'file is empty: expected a header line');
   return out;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Csr } from '../data/interactions.ts';
 import { transpose } from '../data/interactions.ts';
-import { choleskyFactor, choleskySolveFactored } from '../train/linalg.ts';
+import { invertSpd } from '../train/linalg.ts';
 
 export type Ranker = (history: Int32Array, weights: Float32Array) => Float32Array | Promise<Float32Array>;
 
@@ -27,7 +27,6 @@ export function popularityRanker(train: Csr, nItems: number): Ranker {
  */
 export function itemKnnRanker(train: Csr, nItems: number, k = 100): Ranker {
   const byItem = transpose(train, nItems);
-  const nUsers = train.indptr.length - 1;
   const norm = new Float64Array(nItems);
   for (let i = 0; i < nItems; i++) norm[i] = Math.sqrt(byItem.indptr[i + 1]! - byItem.indptr[i]!);
   const neighbours: { idx: Int32Array; sim: Float32Array }[] = [];
@@ -49,7 +48,6 @@ export function itemKnnRanker(train: Csr, nItems: number, k = 100): Ranker {
     const top = cand.slice(0, k);
     neighbours.push({ idx: Int32Array.from(top, (t) => t[0]), sim: Float32Array.from(top, (t) => t[1]) });
   }
-  void nUsers;
   return (history) => {
     const s = new Float32Array(nItems);
     for (const j of history) {
@@ -88,15 +86,7 @@ export function easeRanker(train: Csr, nItems: number, lambda = 200, maxItems = 
     for (const a of cols) for (const b of cols) g[a * m + b]! += 1;
   }
   for (let a = 0; a < m; a++) g[a * m + a]! += lambda;
-  choleskyFactor(g, m);
-  const p = new Float64Array(m * m);
-  const e = new Float64Array(m);
-  for (let c = 0; c < m; c++) {
-    e.fill(0);
-    e[c] = 1;
-    choleskySolveFactored(g, e, m);
-    for (let r = 0; r < m; r++) p[r * m + c] = e[r]!;
-  }
+  const p = invertSpd(g, m);
   const b = new Float32Array(m * m);
   for (let r = 0; r < m; r++) {
     for (let c = 0; c < m; c++) b[r * m + c] = r === c ? 0 : -p[r * m + c]! / p[c * m + c]!;

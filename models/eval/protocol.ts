@@ -1,6 +1,7 @@
 /**
  * Runs a ranker over held-out users and averages the metrics; history items are never recommended.
  */
+import { allCandidates, type ScorerSession } from '../onnx/runtime.ts';
 import type { Ranker } from './baselines.ts';
 import { coverage, ndcgAtK, popularityBias, recallAtK, topK } from './metrics.ts';
 import type { HeldOutUser } from './split.ts';
@@ -45,4 +46,15 @@ export async function evaluateRanker(
     coverage20: coverage(lists, nItems),
     popularityBias20: popularityBias(lists, percentiles),
   };
+}
+
+/**
+ * A ranker that asks an exported scorer.onnx to score the whole catalogue of `nItems`.
+ *
+ * @example
+ * const m = await evaluateRanker(scorerRanker(await ScorerSession.load(bytes), nItems), split.test, nItems, percentiles);
+ */
+export function scorerRanker(scorer: ScorerSession, nItems: number): Ranker {
+  const candidates = allCandidates(nItems);
+  return async (history, weights) => (await scorer.score(history, weights, candidates)).scores;
 }

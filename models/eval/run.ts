@@ -6,15 +6,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTENT_FILE, DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, SCORER_FILE } from '../bundle/manifest.ts';
-import { readBundle, writeBundle } from '../bundle/write.ts';
-import { type HetrecData, readHetrec } from '../data/read-hetrec.ts';
-import { allCandidates, ContentSession, ScorerSession } from '../onnx/runtime.ts';
+import { type LoadedBundle, readBundle, writeBundle } from '../bundle/write.ts';
+import type { ItemContent } from '../data/content-rows.ts';
+import type { Interactions } from '../data/interactions.ts';
+import { type HetrecData, readHetrec, tagContent } from '../data/read-hetrec.ts';
+import { ContentSession, ScorerSession } from '../onnx/runtime.ts';
 import { featureMatrix } from '../train/content-features.ts';
+import { scoreItems } from '../train/fold-in.ts';
 import { exportModels, type TrainingInput, type TrainingParams, trainModels } from '../train/pipeline.ts';
 import { easeRanker, itemKnnRanker, itemPopularity, popularityRanker, type Ranker } from './baselines.ts';
 import { itemHoldout, tagPopularityScores } from './cold-start.ts';
 import { popularityPercentiles, recallAtK, topK } from './metrics.ts';
-import { evaluateRanker, type RankingMetrics } from './protocol.ts';
+import { evaluateRanker, type RankingMetrics, scorerRanker } from './protocol.ts';
 import { type StrongSplit, strongSplit, trainingInteractions } from './split.ts';
 
 export interface EvalOptions {
@@ -37,11 +40,28 @@ export interface EvalReport {
   coldStart: { items: number; users: number; contentRecall20: number; tagPopularityRecall20: number };
 }
 
-async function bundleFor(input: TrainingInput, params: TrainingParams): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'backbeat-eval-'));
+/** Trains on HetRec `interactions`, writes the bundle to a temporary folder and loads it back, as anyone evaluating it would. */
+async function trainBundle(
+  interactions: Interactions,
+  content: ItemContent[],
+  data: string,
+  params: TrainingParams,
+): Promise<LoadedBundle> {
+  const input: TrainingInput = {
+    interactions,
+    content,
+    eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
+    halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+    data,
+  };
   const trained = await trainModels(input, params);
-  await writeBundle(join(dir, 'bundle'), await exportModels(input, trained, { data: input.data, params: { ...params }, metrics: {} }));
-  return { dir: join(dir, 'bundle'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const dir = await mkdtemp(join(tmpdir(), 'backbeat-eval-'));
+  try {
+    await writeBundle(join(dir, 'bundle'), await exportModels(input, trained, { data, params: { ...params }, metrics: {} }));
+    return await readBundle(join(dir, 'bundle'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -54,7 +74,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalReport> {
   const split = strongSplit(full.interactions.byUser, nAll, { testUsers: 0.2, historyShare: 0.8, seed: o.seed });
   const heldOutIds = new Set([...split.heldOut].map((u) => full.interactions.userIds[u]!));
   // Item tags from training users only: a held-out user's own taggings would leak their artists.
-  const tagged = await readHetrec(o.hetrec, { tagsOf: (id) => !heldOutIds.has(id) });
+  const tagged = tagContent(nAll, full.taggings, (id) => !heldOutIds.has(id));
   const nItems = split.items.length;
   const pct = popularityPercentiles(itemPopularity(split.train, nItems));
   const rows: EvalReport['rows'] = [];
@@ -68,13 +88,13 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalReport> {
   await run('item-kNN (cosine, k=100)', itemKnnRanker(split.train, nItems, 100));
   const ease = easeRanker(split.train, nItems, o.easeLambda, o.easeItems);
   await run(`EASE (λ=${o.easeLambda}, top ${ease.items} items)`, ease.ranker);
-  rows.push({ name: 'trained model (scorer.onnx)', metrics: await evaluateModel(o, full, tagged, split, pct) });
+  rows.push({ name: 'trained model (scorer.onnx)', metrics: await evaluateModel(o, full.interactions, tagged, split, pct) });
 
   // The same users on the whole artist list: targets nobody in training played stay in (only
   // content.onnx, from training users' tags, can place them).
   const wide = strongSplit(full.interactions.byUser, nAll, { testUsers: 0.2, historyShare: 0.8, seed: o.seed, catalogue: 'all' });
   const widePct = popularityPercentiles(itemPopularity(wide.train, nAll));
-  const allArtists = { items: nAll, users: wide.test.length, metrics: await evaluateModel(o, full, tagged, wide, widePct) };
+  const allArtists = { items: nAll, users: wide.test.length, metrics: await evaluateModel(o, full.interactions, tagged, wide, widePct) };
 
   const coldStart = await evaluateColdStart(o, full);
   return {
@@ -91,83 +111,62 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalReport> {
 /** Trains and exports the model on a split's training users; its held-out users rank through scorer.onnx. */
 async function evaluateModel(
   o: EvalOptions,
-  full: HetrecData,
-  tagged: HetrecData,
+  interactions: Interactions,
+  tagged: readonly ItemContent[],
   split: StrongSplit,
   pct: ArrayLike<number>,
 ): Promise<RankingMetrics> {
-  const input: TrainingInput = {
-    interactions: trainingInteractions(full.interactions, split),
-    content: Array.from(split.items, (i) => tagged.content[i]!),
-    eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
-    halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
-    data: `hetrec strong split seed ${o.seed}`,
-  };
   const t0 = performance.now();
-  const bundle = await bundleFor(input, o.params);
-  try {
-    const loaded = await readBundle(bundle.dir);
-    o.log(`  trained and exported a bundle of ${split.items.length} items: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const scorer = await ScorerSession.load(loaded.files[SCORER_FILE]!);
-    const cands = allCandidates(split.items.length);
-    const t1 = performance.now();
-    const m = await evaluateRanker(async (h, w) => (await scorer.score(h, w, cands)).scores, split.test, split.items.length, pct);
-    o.log(`  scorer.onnx on ${split.test.length} held-out users: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    await scorer.release();
-    return m;
-  } finally {
-    await bundle.cleanup();
-  }
+  const loaded = await trainBundle(
+    trainingInteractions(interactions, split),
+    Array.from(split.items, (i) => tagged[i]!),
+    `hetrec strong split seed ${o.seed}`,
+    o.params,
+  );
+  o.log(`  trained and exported a bundle of ${split.items.length} items: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const scorer = await ScorerSession.load(loaded.files[SCORER_FILE]!);
+  const t1 = performance.now();
+  const m = await evaluateRanker(scorerRanker(scorer, split.items.length), split.test, split.items.length, pct);
+  o.log(`  scorer.onnx on ${split.test.length} held-out users: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  await scorer.release();
+  return m;
 }
 
 async function evaluateColdStart(o: EvalOptions, full: HetrecData): Promise<EvalReport['coldStart']> {
   const nItems = full.interactions.itemIds.length;
   const hold = itemHoldout(full.interactions.byUser, nItems, 0.1, o.seed);
-  const input: TrainingInput = {
-    interactions: { ...full.interactions, byUser: hold.train },
-    content: full.content,
-    eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
-    halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
-    data: `hetrec cold-start seed ${o.seed}`,
-  };
-  const bundle = await bundleFor(input, o.params);
-  try {
-    const loaded = await readBundle(bundle.dir);
-    const scorer = await ScorerSession.load(loaded.files[SCORER_FILE]!);
-    const content = await ContentSession.load(loaded.files[CONTENT_FILE]!);
-    const x = featureMatrix(
-      loaded.manifest.contentFeatures,
-      Array.from(hold.cold, (i) => full.content[i]!),
-    );
-    const d = loaded.manifest.dims;
-    const emb = await content.embed(x, hold.cold.length);
-    const one = BigInt64Array.from([0n]);
-    let contentRecall = 0;
-    let baselineRecall = 0;
-    for (const u of hold.users) {
-      const { userVector } = await scorer.score(u.history, u.weights, one);
-      const scores = new Float32Array(hold.cold.length);
-      for (let k = 0; k < hold.cold.length; k++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += emb[k * d + j]! * userVector[j]!;
-        scores[k] = s;
-      }
-      const target = new Set([...u.target].map((i) => hold.cold.indexOf(i)));
-      contentRecall += recallAtK(topK(scores, 20), target, 20);
-      baselineRecall += recallAtK(topK(tagPopularityScores(full.content, u, hold.cold), 20), target, 20);
-    }
-    await scorer.release();
-    await content.release();
-    const n = Math.max(hold.users.length, 1);
-    return {
-      items: hold.cold.length,
-      users: hold.users.length,
-      contentRecall20: contentRecall / n,
-      tagPopularityRecall20: baselineRecall / n,
-    };
-  } finally {
-    await bundle.cleanup();
+  const loaded = await trainBundle(
+    { ...full.interactions, byUser: hold.train },
+    full.content,
+    `hetrec cold-start seed ${o.seed}`,
+    o.params,
+  );
+  const scorer = await ScorerSession.load(loaded.files[SCORER_FILE]!);
+  const content = await ContentSession.load(loaded.files[CONTENT_FILE]!);
+  const x = featureMatrix(
+    loaded.manifest.contentFeatures,
+    Array.from(hold.cold, (i) => full.content[i]!),
+  );
+  const coldItems = { nItems: hold.cold.length, dims: loaded.manifest.dims, itemFactors: await content.embed(x, hold.cold.length) };
+  const coldPosition = new Map(Array.from(hold.cold, (i, k) => [i, k]));
+  const one = BigInt64Array.from([0n]);
+  let contentRecall = 0;
+  let baselineRecall = 0;
+  for (const u of hold.users) {
+    const { userVector } = await scorer.score(u.history, u.weights, one);
+    const target = new Set([...u.target].map((i) => coldPosition.get(i)!));
+    contentRecall += recallAtK(topK(scoreItems(coldItems, userVector), 20), target, 20);
+    baselineRecall += recallAtK(topK(tagPopularityScores(full.content, u, hold.cold), 20), target, 20);
   }
+  await scorer.release();
+  await content.release();
+  const n = Math.max(hold.users.length, 1);
+  return {
+    items: hold.cold.length,
+    users: hold.users.length,
+    contentRecall20: contentRecall / n,
+    tagPopularityRecall20: baselineRecall / n,
+  };
 }
 
 /** The report as a Markdown table (printed by the CLI, pasted into README). */

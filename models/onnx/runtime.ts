@@ -8,11 +8,24 @@ import { CONTENT_IO, SCORER_IO } from '../bundle/manifest.ts';
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
-export class ScorerSession {
+/** One loaded graph; subclasses add the typed call of their contract. */
+class Session {
   readonly #session: ort.InferenceSession;
-  private constructor(session: ort.InferenceSession) {
+  protected constructor(session: ort.InferenceSession) {
     this.#session = session;
   }
+  protected run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType> {
+    return this.#session.run(feeds);
+  }
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+}
+
+const i64 = (a: ArrayLike<number> | BigInt64Array): BigInt64Array =>
+  a instanceof BigInt64Array ? a : BigInt64Array.from(Array.from(a, (v) => BigInt(v)));
+
+export class ScorerSession extends Session {
   static async load(bytes: Uint8Array): Promise<ScorerSession> {
     return new ScorerSession(await ort.InferenceSession.create(bytes));
   }
@@ -27,37 +40,25 @@ export class ScorerSession {
     weights: ArrayLike<number>,
     candidates: ArrayLike<number> | BigInt64Array,
   ): Promise<{ scores: Float32Array; userVector: Float32Array }> {
-    const i64 = (a: ArrayLike<number> | BigInt64Array) =>
-      a instanceof BigInt64Array ? a : BigInt64Array.from(Array.from(a, (v) => BigInt(v)));
     const cand = i64(candidates);
-    const out = await this.#session.run({
+    const out = await this.run({
       [SCORER_IO.history]: new ort.Tensor('int64', i64(history), [history.length]),
       [SCORER_IO.historyWeight]: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
       [SCORER_IO.candidates]: new ort.Tensor('int64', cand, [cand.length]),
     });
     return { scores: out[SCORER_IO.scores]!.data as Float32Array, userVector: out[SCORER_IO.userVector]!.data as Float32Array };
   }
-  async release(): Promise<void> {
-    await this.#session.release();
-  }
 }
 
-export class ContentSession {
-  readonly #session: ort.InferenceSession;
-  private constructor(session: ort.InferenceSession) {
-    this.#session = session;
-  }
+export class ContentSession extends Session {
   static async load(bytes: Uint8Array): Promise<ContentSession> {
     return new ContentSession(await ort.InferenceSession.create(bytes));
   }
   /** Embeds B rows of F features (row-major). */
   async embed(features: Float32Array, rows: number): Promise<Float32Array> {
     const f = features.length / rows;
-    const out = await this.#session.run({ [CONTENT_IO.features]: new ort.Tensor('float32', features, [rows, f]) });
+    const out = await this.run({ [CONTENT_IO.features]: new ort.Tensor('float32', features, [rows, f]) });
     return out[CONTENT_IO.embedding]!.data as Float32Array;
-  }
-  async release(): Promise<void> {
-    await this.#session.release();
   }
 }
 

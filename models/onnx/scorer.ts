@@ -10,18 +10,13 @@
 import { SCORER_IO, SCORER_ITEM_EMBEDDINGS } from '../bundle/manifest.ts';
 import { rowRegularization } from '../train/confidence.ts';
 import type { FoldInModel } from '../train/fold-in.ts';
-import { invertSpd } from '../train/linalg.ts';
+import { invertSpd, plusDiagonal } from '../train/linalg.ts';
 import { GraphBuilder } from './graph.ts';
 
-export interface ScorerExportOptions {
-  /** unrolled PCG steps; 0 = choose from dims */
-  cgSteps?: number;
-  /** history size the preconditioner is tuned for (its λ̄) */
-  typicalHistory?: number;
-}
-
-/** Default unrolled PCG steps: enough for float32 convergence on histories of any length. */
-export const defaultScorerCgSteps = (dims: number): number => Math.min(dims, 48);
+/** Unrolled PCG steps: enough for float32 convergence on histories of any length. */
+const cgSteps = (dims: number): number => Math.min(dims, 48);
+/** History size the preconditioner is tuned for (its λ̄). */
+const TYPICAL_HISTORY = 20;
 
 /**
  * scorer.onnx bytes for a fold-in model.
@@ -29,9 +24,9 @@ export const defaultScorerCgSteps = (dims: number): number => Math.min(dims, 48)
  * @example
  * await writeFile('scorer.onnx', exportScorer(model));
  */
-export function exportScorer(m: FoldInModel, opts: ScorerExportOptions = {}): Uint8Array {
+export function exportScorer(m: FoldInModel): Uint8Array {
   const d = m.dims;
-  const steps = opts.cgSteps || defaultScorerCgSteps(d);
+  const steps = cgSteps(d);
   const g = new GraphBuilder();
   const history = g.input(SCORER_IO.history, 'int64', ['H']);
   const weight = g.input(SCORER_IO.historyWeight, 'float', ['H']);
@@ -42,10 +37,8 @@ export function exportScorer(m: FoldInModel, opts: ScorerExportOptions = {}): Ui
   const eye = new Float32Array(d * d);
   for (let k = 0; k < d; k++) eye[k * d + k] = 1;
   const identity = g.floats('identity', eye, [d, d]);
-  const lambdaBar = rowRegularization(opts.typicalHistory ?? 20, m.regularization, m.regExponent);
-  const pre = m.gram.slice();
-  for (let k = 0; k < d; k++) pre[k * d + k]! += lambdaBar;
-  const precond = g.floats('preconditioner', Float32Array.from(invertSpd(pre, d)), [d, d]);
+  const lambdaBar = rowRegularization(TYPICAL_HISTORY, m.regularization, m.regExponent);
+  const precond = g.floats('preconditioner', Float32Array.from(invertSpd(plusDiagonal(m.gram, d, lambdaBar), d)), [d, d]);
   const zerosN = g.floats('zeros_items', new Float32Array(m.nItems), [m.nItems]);
   const one = g.scalar(1, 'one');
   const tiny = g.scalar(1e-30, 'tiny');

@@ -35,6 +35,10 @@ export interface MissingWeights {
   col?: Float32Array;
 }
 
+/** Per-item missing weights as one half-step sees them: columns when solving users, rows when solving items. */
+export const missingFor = (side: 'user' | 'item', missing?: Float32Array): MissingWeights =>
+  !missing ? {} : side === 'user' ? { col: missing } : { row: missing };
+
 /**
  * Updates x rows [start, end) in place; returns this range's share of the training loss when
  * `withLoss` (it costs one more pass over the entries, so only the item half-step asks for it).

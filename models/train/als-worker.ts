@@ -1,6 +1,6 @@
 /** Worker thread body: solves a row range of one ALS half-step on shared memory. */
 import { parentPort } from 'node:worker_threads';
-import { type RowSolveParams, solveRows } from './als-rows.ts';
+import { missingFor, type RowSolveParams, solveRows } from './als-rows.ts';
 
 export interface SideBuffers {
   indptr: Int32Array;
@@ -22,7 +22,7 @@ parentPort!.on('message', (msg: WorkerMessage) => {
   }
   const s = state!;
   const [rows, target, fixed] = msg.side === 'user' ? [s.user, s.x, s.y] : [s.item, s.y, s.x];
-  const missing = s.missing ? (msg.side === 'user' ? { col: s.missing } : { row: s.missing }) : {};
+  const missing = missingFor(msg.side, s.missing);
   const loss = solveRows(msg.params, { ...rows, start: msg.start, end: msg.end }, target, fixed, msg.g, missing, msg.side === 'item');
   parentPort!.postMessage({ loss });
 });

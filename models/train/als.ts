@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Csr, transpose } from '../data/interactions.ts';
-import { type RowSolveParams, solveRows } from './als-rows.ts';
+import { missingFor, type RowSolveParams, solveRows } from './als-rows.ts';
 import type { SideBuffers, WorkerMessage } from './als-worker.ts';
 import { gram } from './linalg.ts';
 import { mulberry32, normal } from './random.ts';
@@ -134,8 +134,7 @@ export async function trainAls(byUser: Csr, nItems: number, params: AlsParams, o
     const g = gram(fixed, nFixed, d, 0, side === 'user' ? missing : undefined);
     const nRows = rows.indptr.length - 1;
     const p: RowSolveParams = side === 'item' ? { ...params, regExponent: params.itemRegExponent ?? params.regExponent } : params;
-    const w = side === 'user' ? { col: missing } : { row: missing };
-    if (!pool) return solveRows(p, { ...rows, start: 0, end: nRows }, target, fixed, g, missing ? w : {}, side === 'item');
+    if (!pool) return solveRows(p, { ...rows, start: 0, end: nRows }, target, fixed, g, missingFor(side, missing), side === 'item');
     const ranges = balancedRanges(rows.indptr, pool.size, (d * d) / (2 * d));
     const losses = await Promise.all(ranges.map(([start, end], w) => pool.run(w, { kind: 'solve', side, start, end, g, params: p })));
     return losses.reduce((a, b) => a + b, 0);

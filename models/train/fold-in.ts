@@ -7,7 +7,7 @@
  */
 import { confidence, rowRegularization } from './confidence.ts';
 import { type ItemNeighbours, itemItemScores } from './item-item.ts';
-import { choleskySolve, gram } from './linalg.ts';
+import { choleskySolve, gram, plusDiagonal } from './linalg.ts';
 import { type Saturation, saturate } from './saturation.ts';
 
 export interface FoldInModel {
@@ -53,7 +53,7 @@ export function foldInModel(
 }
 
 /** Sums the strengths of repeated items. */
-export function aggregateHistory(history: ArrayLike<number>, weights: ArrayLike<number>): Map<number, number> {
+function aggregateHistory(history: ArrayLike<number>, weights: ArrayLike<number>): Map<number, number> {
   const agg = new Map<number, number>();
   for (let k = 0; k < history.length; k++) agg.set(history[k]!, (agg.get(history[k]!) ?? 0) + weights[k]!);
   return agg;
@@ -66,11 +66,12 @@ export function aggregateHistory(history: ArrayLike<number>, weights: ArrayLike<
  * const x = foldIn(model, [3, 17], [12, 1]);
  */
 export function foldIn(m: FoldInModel, history: ArrayLike<number>, weights: ArrayLike<number>): Float32Array {
+  return solveUser(m, aggregateHistory(history, weights));
+}
+
+function solveUser(m: FoldInModel, agg: ReadonlyMap<number, number>): Float32Array {
   const d = m.dims;
-  const agg = aggregateHistory(history, weights);
-  const lambda = rowRegularization(agg.size, m.regularization, m.regExponent);
-  const a = m.gram.slice();
-  for (let k = 0; k < d; k++) a[k * d + k]! += lambda;
+  const a = plusDiagonal(m.gram, d, rowRegularization(agg.size, m.regularization, m.regExponent));
   const b = new Float64Array(d);
   for (const [item, w] of agg) {
     const c = confidence(m.saturation ? saturate(w, item, m.saturation) : w, m);
@@ -86,8 +87,12 @@ export function foldIn(m: FoldInModel, history: ArrayLike<number>, weights: Arra
   return Float32Array.from(b);
 }
 
-/** Scores of the given items (all items when omitted) for a user vector. */
-export function scoreItems(m: FoldInModel, user: Float32Array, candidates?: ArrayLike<number>): Float32Array {
+/** Scores of the given items (all items when omitted) for a user vector: yᵢ · user for each row i of `itemFactors`. */
+export function scoreItems(
+  m: Pick<FoldInModel, 'nItems' | 'dims' | 'itemFactors'>,
+  user: Float32Array,
+  candidates?: ArrayLike<number>,
+): Float32Array {
   const d = m.dims;
   const n = candidates ? candidates.length : m.nItems;
   const out = new Float32Array(n);
@@ -113,9 +118,10 @@ export function scoreHistory(
   weights: ArrayLike<number>,
   candidates?: ArrayLike<number>,
 ): Float32Array {
-  const out = scoreItems(m, foldIn(m, history, weights), candidates);
+  const agg = aggregateHistory(history, weights);
+  const out = scoreItems(m, solveUser(m, agg), candidates);
   if (!m.itemItem) return out;
-  const extra = itemItemScores(m.itemItem, m.nItems, aggregateHistory(history, weights));
+  const extra = itemItemScores(m.itemItem, m.nItems, agg);
   for (let k = 0; k < out.length; k++) out[k]! += extra[candidates ? candidates[k]! : k]!;
   return out;
 }

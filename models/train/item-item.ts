@@ -38,21 +38,19 @@ export const walkWeight = (w: number): number => Math.log1p(Math.max(w, 0));
 export function fitItemNeighbours(byUser: Csr, nItems: number, p: ItemItemParams): ItemNeighbours {
   const nUsers = byUser.indptr.length - 1;
   const byItem = transpose(byUser, nItems);
-  const userSum = new Float64Array(nUsers);
   const itemSum = new Float64Array(nItems);
-  for (let u = 0; u < nUsers; u++) {
-    for (let q = byUser.indptr[u]!; q < byUser.indptr[u + 1]!; q++) {
-      const w = walkWeight(byUser.values[q]!);
-      userSum[u]! += w;
-      itemSum[byUser.indices[q]!]! += w;
-    }
-  }
   // P(u → i)^α per stored entry, computed once.
   const step2 = new Float64Array(byUser.indices.length);
   for (let u = 0; u < nUsers; u++) {
-    for (let q = byUser.indptr[u]!; q < byUser.indptr[u + 1]!; q++) {
-      step2[q] = userSum[u]! > 0 ? (walkWeight(byUser.values[q]!) / userSum[u]!) ** p.alpha : 0;
+    const lo = byUser.indptr[u]!;
+    const hi = byUser.indptr[u + 1]!;
+    let userSum = 0;
+    for (let q = lo; q < hi; q++) {
+      step2[q] = walkWeight(byUser.values[q]!);
+      userSum += step2[q]!;
+      itemSum[byUser.indices[q]!]! += step2[q]!;
     }
+    for (let q = lo; q < hi; q++) step2[q] = userSum > 0 ? (step2[q]! / userSum) ** p.alpha : 0;
   }
   const penalty = new Float64Array(nItems);
   for (let i = 0; i < nItems; i++) {

@@ -20,6 +20,13 @@ export function gram(y: Float32Array, rows: number, d: number, ridge = 0, w?: Fl
   return g;
 }
 
+/** A copy of the d × d matrix `a` with `value` added to its diagonal (A + λI). */
+export function plusDiagonal(a: Float64Array, d: number, value: number): Float64Array {
+  const out = a.slice();
+  for (let k = 0; k < d; k++) out[k * d + k]! += value;
+  return out;
+}
+
 /** Factors SPD A in place into its lower Cholesky factor L (A = L Lᵀ); throws if A is not positive definite. */
 export function choleskyFactor(a: Float64Array, d: number): void {
   for (let j = 0; j < d; j++) {
@@ -56,13 +63,14 @@ export function choleskySolve(a: Float64Array, b: Float64Array, d: number): void
   choleskySolveFactored(a, b, d);
 }
 
-/** Inverse of an SPD matrix (float64), via d Cholesky solves. */
+/** Inverse of an SPD matrix (float64), via d Cholesky solves; `a` is left as it was. */
 export function invertSpd(a: Float64Array, d: number): Float64Array {
   const inv = new Float64Array(d * d);
   const l = a.slice();
   choleskyFactor(l, d);
+  const e = new Float64Array(d);
   for (let c = 0; c < d; c++) {
-    const e = new Float64Array(d);
+    e.fill(0);
     e[c] = 1;
     choleskySolveFactored(l, e, d);
     for (let r = 0; r < d; r++) inv[r * d + c] = e[r]!;

@@ -8,7 +8,6 @@ import type { BundleContents } from '../bundle/write.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 import type { Interactions } from '../data/interactions.ts';
 import { exportContent } from '../onnx/content.ts';
-import { ContentSession } from '../onnx/runtime.ts';
 import { exportScorer } from '../onnx/scorer.ts';
 import { type AlsParams, type IterationReport, trainAls } from './als.ts';
 import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from './content-features.ts';
@@ -16,7 +15,7 @@ import { type ContentModel, embedContent, fitContentModel } from './content-mode
 import { type FoldInModel, foldInModel } from './fold-in.ts';
 import { fitItemNeighbours, type ItemItemParams } from './item-item.ts';
 import { fitSaturation, saturateCsr } from './saturation.ts';
-import { scorerParity } from './verify-export.ts';
+import { contentParity, scorerParity } from './verify-export.ts';
 
 /** ONNX and TypeScript must agree this closely on every score (the parity the tests also assert). */
 export const PARITY_TOLERANCE = 1e-4;
@@ -111,19 +110,4 @@ export async function exportModels(
     training,
     parity: { scorer: scorerGap, ...(contentGap === undefined ? {} : { content: contentGap }) },
   };
-}
-
-async function contentParity(onnx: Uint8Array, m: ContentModel, x: Float32Array): Promise<number> {
-  const rows = x.length / m.features;
-  if (rows === 0) return 0;
-  const session = await ContentSession.load(onnx);
-  try {
-    const got = await session.embed(x, rows);
-    const want = embedContent(m, x, rows);
-    let worst = 0;
-    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(want[k]! - got[k]!));
-    return worst;
-  } finally {
-    await session.release();
-  }
 }

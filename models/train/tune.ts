@@ -32,18 +32,16 @@ export async function tune(
   const split = strongSplit(data.byUser, data.itemIds.length, { testUsers: 0.15, historyShare: 0.8, seed: base.als.seed + 1 });
   const nItems = split.items.length;
   const pct = popularityPercentiles(itemPopularity(split.train, nItems));
+  const input = {
+    interactions: trainingInteractions(data, split),
+    eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
+    halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
+    data: 'tune',
+  };
   let best = { params: base, best: grid[0] ?? {}, ndcg20: -1 };
   for (const change of grid) {
     const als = { ...base.als, ...change };
-    const { foldIn: fm } = await trainModels(
-      {
-        interactions: trainingInteractions(data, split),
-        eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
-        halfLifeDays: DEFAULT_HALF_LIFE_DAYS,
-        data: 'tune',
-      },
-      { ...base, als },
-    );
+    const { foldIn: fm } = await trainModels(input, { ...base, als });
     const m = await evaluateRanker((h, w) => scoreHistory(fm, h, w), split.test, nItems, pct);
     log(`  tune ${JSON.stringify(change)}: validation NDCG@20 ${m.ndcg20.toFixed(4)}`);
     if (m.ndcg20 > best.ndcg20) best = { params: { ...base, als }, best: change, ndcg20: m.ndcg20 };

@@ -1,9 +1,11 @@
 /**
- * Loads an exported scorer.onnx in onnxruntime-web and checks it against the TypeScript fold-in on
- * sampled training users, so a bundle is never written with a graph that disagrees with the model.
+ * Loads each exported graph in onnxruntime-web and checks it against its TypeScript twin (the
+ * fold-in on sampled training users, the content model on sample rows), so a bundle is never
+ * written with a graph that disagrees with the model.
  */
 import type { Csr } from '../data/interactions.ts';
-import { allCandidates, ScorerSession } from '../onnx/runtime.ts';
+import { allCandidates, ContentSession, ScorerSession } from '../onnx/runtime.ts';
+import { type ContentModel, embedContent } from './content-model.ts';
 import { type FoldInModel, scoreHistory } from './fold-in.ts';
 import { mulberry32 } from './random.ts';
 
@@ -30,4 +32,20 @@ export async function scorerParity(scorer: Uint8Array, model: FoldInModel, byUse
     await session.release();
   }
   return worst;
+}
+
+/** Largest absolute embedding difference between content.onnx and the TypeScript content model on rows `x`. */
+export async function contentParity(onnx: Uint8Array, m: ContentModel, x: Float32Array): Promise<number> {
+  const rows = x.length / m.features;
+  if (rows === 0) return 0;
+  const session = await ContentSession.load(onnx);
+  try {
+    const got = await session.embed(x, rows);
+    const want = embedContent(m, x, rows);
+    let worst = 0;
+    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(want[k]! - got[k]!));
+    return worst;
+  } finally {
+    await session.release();
+  }
 }

@@ -13,14 +13,15 @@
  * (keep the generated world and rollups of a previous run).
  */
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import { mulberry32 } from '../../models/train/random.ts';
-import { apiCall, applyLocalMigrations, type DevServer, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
+import { refreshAnalytics } from '../demo/analytics-refresh.ts';
+import { sampleCumulative } from '../demo/rng.ts';
+import { apiCall, applyLocalMigrations, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
 const { values } = parseArgs({
@@ -79,17 +80,7 @@ function generate(): { days: number; events: number; impressions: number } {
     total += 1 / (a + 1) ** 0.8;
     cumulative.push(total);
   }
-  const pickArtist = () => {
-    const x = rand() * total;
-    let lo = 0;
-    let hi = ARTISTS - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const pickArtist = () => sampleCumulative(cumulative, rand());
 
   const insEvent = db.prepare(
     `INSERT INTO events (event_id, user_id, track_id, type, ts, ms_played, source, surface, rec_id, position, playlist_id, device, received_at)
@@ -152,30 +143,6 @@ function generate(): { days: number; events: number; impressions: number } {
   return { days: 365, events, impressions };
 }
 
-/** Every process below `pid`, deepest last. */
-function descendants(pid: number | undefined): number[] {
-  if (pid === undefined) return [];
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
-  const children = out
-    .split('\n')
-    .map((l) => Number(l.trim()))
-    .filter((n) => n > 0);
-  return children.flatMap((c) => [c, ...descendants(c)]);
-}
-
-/** Stopping npx does not stop the wrangler and workerd it started: collect them first, end them by id. */
-async function stopServer(server: DevServer): Promise<void> {
-  const spawned = descendants(server.process.pid);
-  await server.stop();
-  for (const pid of spawned) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
   const value = await f();
@@ -195,23 +162,13 @@ if (values.reuse && existsSync(persistTo)) {
 ensureAssetsDir();
 let server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
 try {
-  let refreshedDays = 0;
-  const refresh = await timed(async () => {
-    for (;;) {
-      const r = await apiCall<{ refreshed: number; remaining: number }>(server.url, adminToken, '/v1/admin/analytics/refresh', {
-        body: { max_days: 5 },
-      });
-      // wrangler dev reloads the Worker when any source file changes (other work in the tree): retry.
-      if (r.status === 503) continue;
-      if (r.status !== 200) throw new Error(`refresh failed: ${r.status} ${JSON.stringify(r.body)}`);
-      refreshedDays += r.body.refreshed;
-      if (r.body.remaining === 0) break;
-    }
-  });
+  const refresh = await timed(() => refreshAnalytics(server.url, adminToken, undefined, 5));
+  if (!refresh.value.available) throw new Error('this Worker has no /v1/admin/analytics/refresh');
+  const refreshedDays = refresh.value.refreshed;
   if (refreshedDays > 0) {
     // A year of backfill leaves a huge write-ahead log that slows every read until SQLite checkpoints
     // it; a restart checkpoints, so the figures below are steady state rather than backfill hangover.
-    await stopServer(server);
+    await server.stop();
     server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
     console.log(
       `rollups: ${refreshedDays} days recomputed through /v1/admin/analytics/refresh in ${(refresh.ms / 1000).toFixed(1)} s (${(refresh.ms / refreshedDays).toFixed(0)} ms/day)`,
@@ -252,6 +209,6 @@ try {
     );
   }
 } finally {
-  await stopServer(server);
+  await server.stop();
 }
 process.exit(0);

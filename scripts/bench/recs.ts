@@ -13,16 +13,16 @@
  * Options: --requests N per concurrency level (default 400), --port (8788), --persist DIR,
  * --bundle DIR (skip training), --fresh (wipe the state first).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { MANIFEST_FILE } from '../../models/bundle/manifest.ts';
 import { loadWorld } from '../demo/load-world.ts';
+import { activateModel, trainFromLocal, uploadBundle } from '../demo/model-step.ts';
 import { BENCH_WORLD, generateWorld } from '../demo/world.ts';
-import { applyLocalMigrations, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
+import { openLocalD1 } from '../lib/local-d1.ts';
+import { apiCall, applyLocalMigrations, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
 const { values } = parseArgs({
@@ -45,65 +45,25 @@ ensureAssetsDir();
 applyLocalMigrations(persistTo);
 
 function loadedCounts(): { tracks: number; events: number } {
-  // Not openLocalD1(): it takes the newest .sqlite file, which right after migrations is miniflare's metadata.sqlite.
-  const dir = join(persistTo, 'v3/d1/miniflare-D1DatabaseObject');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite') : [];
-  for (const f of files) {
-    try {
-      const db = new DatabaseSync(join(dir, f), { readOnly: true });
-      const tracks = (db.prepare('SELECT count(*) AS n FROM tracks').get() as { n: number }).n;
-      const events = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-      db.close();
-      return { tracks, events };
-    } catch {
-      // not the backbeat database
-    }
+  const db = openLocalD1(persistTo);
+  try {
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { tracks: count('tracks'), events: count('events') };
+  } finally {
+    db.close();
   }
-  return { tracks: 0, events: 0 };
 }
 
 /** Trains on the loaded world itself: the trainer reads the events straight from the local D1 file. */
-function trainBundle(): string {
-  const out = join(mkdtempSync(join(tmpdir(), 'bb-bench-recs-')), 'bundle');
+async function trainBundle(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bb-bench-recs-'));
+  const out = join(dir, 'bundle');
   const t0 = performance.now();
-  const r = spawnSync('npx', ['node', 'models/cli/train.ts', '--from-local', '--persist-to', persistTo, '--out', out], {
-    cwd: ROOT,
-    stdio: 'inherit',
+  await trainFromLocal(persistTo, out, join(dir, 'train.log'), true).catch((err: Error) => {
+    throw new Error(`${err.message}; pass --bundle DIR to use an existing bundle`);
   });
-  if (r.status !== 0) throw new Error('the trainer failed; pass --bundle DIR to use an existing bundle');
   console.log(`trained in ${((performance.now() - t0) / 1000).toFixed(0)} s → ${out}`);
   return out;
-}
-
-async function upload(url: string, dir: string): Promise<string> {
-  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as { version: string };
-  const form = new FormData();
-  for (const name of readdirSync(dir)) form.append(name, new Blob([readFileSync(join(dir, name))]), name);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await fetch(`${url}/v1/admin/models`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form });
-      if (res.status !== 201 && res.status !== 409) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
-      return manifest.version;
-    } catch (err) {
-      // A busy local dev server sometimes drops a 14 MB upload mid-body (EPIPE): try again.
-      if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
-
-/**
- * startDevServer().stop() signals `npx`, which can leave wrangler and workerd running: end exactly the
- * processes whose command line carries this run's unique admin token.
- */
-function stopLeftovers(): void {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`ADMIN_TOKEN:${adminToken}`)) process.kill(Number(pid), 'SIGTERM');
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
 }
 
 interface Sample {
@@ -199,24 +159,16 @@ try {
   const after = loadedCounts();
   console.log(`world: ${after.tracks} tracks, ${world.config.users} listeners, ${after.events} events`);
 
-  const bundleDir = values.bundle ?? trainBundle();
+  const bundleDir = values.bundle ?? (await trainBundle());
   if (!existsSync(join(bundleDir, MANIFEST_FILE))) throw new Error(`${bundleDir} holds no ${MANIFEST_FILE}`);
   const t0 = performance.now();
-  const version = await upload(server.url, bundleDir);
+  const version = await uploadBundle(server.url, adminToken, bundleDir);
   const uploadMs = performance.now() - t0;
   const t1 = performance.now();
-  const act = await fetch(`${server.url}/v1/admin/models/${version}/activate`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  if (act.status !== 200) throw new Error(`activation failed: ${act.status} ${await act.text()}`);
+  await activateModel(server.url, adminToken, version);
   const activateMs = performance.now() - t1;
-  const mint = await fetch(`${server.url}/v1/admin/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ role: 'app', name: 'bench:recs' }),
-  });
-  const key = ((await mint.json()) as { key: string }).key;
+  const minted = await apiCall<{ key: string }>(server.url, adminToken, '/v1/admin/keys', { body: { role: 'app', name: 'bench:recs' } });
+  const key = minted.body.key;
   const cold = await recommend(server.url, key, world.listener(1).id);
   console.log(
     `\nmodel ${version}: upload ${formatMs(uploadMs)}, activation (R2 read + checks + onnxruntime session) ${formatMs(activateMs)}`,
@@ -231,5 +183,4 @@ try {
   report('concurrency 8', await level(server.url, key, 8));
 } finally {
   await server.stop();
-  stopLeftovers();
 }

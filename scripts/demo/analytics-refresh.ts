@@ -13,7 +13,7 @@ export interface RefreshOutcome {
 }
 
 /**
- * Refreshes stale days, a month per request, until none is left (or no progress is made).
+ * Refreshes stale days, `maxDays` per request, until none is left (or no progress is made).
  *
  * @example await refreshAnalytics(url, adminToken, (done, total) => bar.update(done, total));
  */
@@ -21,17 +21,18 @@ export async function refreshAnalytics(
   url: string,
   admin: string,
   onProgress?: (done: number, total: number) => void,
+  maxDays = 31,
 ): Promise<RefreshOutcome> {
+  const refresh = () =>
+    apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', { body: { max_days: maxDays } });
   let refreshed = 0;
   for (;;) {
-    let res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', {
-      body: { max_days: 31 },
-    });
+    let res = await refresh();
     // wrangler dev restarts the Worker when its sources change and answers 503 meanwhile; recomputing a
     // day is idempotent, so the request is safe to repeat.
     for (let attempt = 1; res.status === 503 && attempt <= 5; attempt++) {
       await new Promise((r) => setTimeout(r, 1000 * attempt));
-      res = await apiCall<{ refreshed: number; remaining: number }>(url, admin, '/v1/admin/analytics/refresh', { body: { max_days: 31 } });
+      res = await refresh();
     }
     if (res.status === 404) return { refreshed, remaining: 0, available: false };
     if (res.status !== 200)

@@ -4,6 +4,7 @@
  * the years before the history, a share released during it, and a share of new releases nobody has
  * played yet.
  */
+import type { TrackInput } from '../../worker/schemas/track.ts';
 import type { TrackTraits } from './behaviour.ts';
 import { GENRES } from './genres.ts';
 import { artistName, trackTitle } from './names.ts';
@@ -11,29 +12,10 @@ import { clamp, hashSeed, Rng } from './rng.ts';
 
 const DAY = 86_400_000;
 
-/** The PUT /v1/tracks input shape. */
-export interface CatalogueTrack {
-  id: string;
-  title: string;
-  artist: { id: string; name: string };
-  duration_ms: number;
-  release_date: string;
-  genre: string;
-  tags: string[];
-  audio_features: {
-    tempo: number;
-    key: number;
-    mode: 0 | 1;
-    energy: number;
-    danceability: number;
-    valence: number;
-    acousticness: number;
-    instrumentalness: number;
-    speechiness: number;
-    liveness: number;
-    loudness: number;
-  };
-}
+/** The PUT /v1/tracks input shape, with every field (and every audio feature) filled in. */
+export type CatalogueTrack = Required<Omit<TrackInput, 'audio_features'>> & {
+  audio_features: Required<NonNullable<TrackInput['audio_features']>>;
+};
 
 export interface DemoArtist {
   id: string;

@@ -3,6 +3,7 @@
  * their own time zone, doing something (commuting, working out…); tracks drawn from their favourites
  * or discovered in the genres they like; each play judged by the behaviour model.
  */
+import type { EventInput } from '../../worker/schemas/event.ts';
 import { type Activity, fitScore, momentFit, playOutcome, type TrackTraits } from './behaviour.ts';
 import type { Catalogue } from './catalogue.ts';
 import { GENRES } from './genres.ts';
@@ -13,22 +14,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /** The POST /v1/events shape, with ts in epoch ms. */
-export interface DemoEvent {
-  event_id: string;
-  user_id: string;
-  track_id: string;
-  type: 'play_start' | 'play_end' | 'skip' | 'save' | 'unsave' | 'playlist_add' | 'playlist_remove' | 'share';
-  ts: number;
-  ms_played?: number;
-  context?: {
-    source?: 'algorithmic' | 'editorial' | 'user_playlist' | 'search' | 'library' | 'artist_page' | 'radio' | 'other';
-    surface?: string;
-    rec_id?: string;
-    position?: number;
-    playlist_id?: string;
-    device?: string;
-  };
-}
+export type DemoEvent = EventInput;
 
 export interface HistoryOptions {
   seed: string;

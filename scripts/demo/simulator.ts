@@ -3,6 +3,7 @@
  * uses it for a short warm-up so reach and conversion have served lists behind them from the start.
  */
 import { openLocalD1 } from '../lib/local-d1.ts';
+import { percentile } from '../lib/stats.ts';
 import type { TrackTraits } from './behaviour.ts';
 import { actOnList, type ServedList, traitsFromTrack } from './closed-loop.ts';
 import type { DemoEvent } from './history.ts';
@@ -146,18 +147,13 @@ export function createSimulator(
   };
 }
 
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
-
 /** One status line: sessions, plays, skip rate, latency of the recommendations endpoint. */
 export function describeStats(stats: SimulatorStats): string {
   const skipRate = stats.plays ? ((100 * stats.skips) / stats.plays).toFixed(1) : '-';
+  const latency = (p: number) => (stats.latencies.length ? percentile(stats.latencies, p) : 0).toFixed(0);
   return (
     `sessions ${stats.sessions}  lists ${stats.lists}  ignored ${stats.ignored}  plays ${stats.plays}  skip rate ${skipRate}%  events sent ${stats.sent}  ` +
-    `recs p50 ${percentile(stats.latencies, 0.5).toFixed(0)} ms p95 ${percentile(stats.latencies, 0.95).toFixed(0)} ms` +
+    `recs p50 ${latency(50)} ms p95 ${latency(95)} ms` +
     `${stats.noModel ? `  no model yet ×${stats.noModel}` : ''}${stats.errors ? `  errors ${stats.errors}` : ''}`
   );
 }

@@ -171,6 +171,8 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       }
     }
 
+    // The version serving traffic, asked once: training sets it, a later start reads it back.
+    let active: string | null = null;
     if (o.train && !state.model) {
       if (!existsSync(TRAINER)) {
         say('↷ skipped training: the trainer (models/cli/train.ts) is not built yet; recommendations answer 503 until a model is active');
@@ -188,6 +190,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
           say(`  trained in ${timings.train} s`);
           say('• uploading and activating the model …');
           const version = await timed('model upload', () => uploadAndActivate(url, adminToken, dir));
+          active = version;
           state.model = { version, activatedAt: new Date().toISOString(), dir };
           save();
         } catch (err) {
@@ -195,11 +198,11 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
         }
       }
     } else if (state.model) {
-      const active = await activeModel(url, adminToken);
+      active = await activeModel(url, adminToken);
       say(active ? `• model ${active} is active` : `↷ the saved model ${state.model.version} is not active; run npm run reset to retrain`);
     }
 
-    const modelActive = state.model !== undefined && (await activeModel(url, adminToken)) !== null;
+    const modelActive = active !== null;
     if (!state.campaign && state.keys && modelActive) {
       // The roster's fifth artist: mid-sized, so a boost has room to show.
       const marketer = state.keys.marketer;

@@ -7,9 +7,11 @@
  * const world = generateWorld({ seed: 'demo', users: 2000 });
  * for (const batch of world.eventBatches(500)) await post(batch);
  */
+import type { UserInput } from '../../worker/schemas/user.ts';
 import { type Catalogue, type CatalogueTrack, type DemoArtist, generateCatalogue } from './catalogue.ts';
 import { type DemoEvent, listenerHistory } from './history.ts';
 import { type Listener, listener } from './listeners.ts';
+import { chunks } from './send-batches.ts';
 
 const DAY = 86_400_000;
 
@@ -61,11 +63,8 @@ export const TINY_WORLD: Omit<WorldConfig, 'end'> = {
   newReleaseShare: 0.05,
 };
 
-export interface UserRow {
-  id: string;
-  timezone: string;
-  country: string;
-}
+/** A PUT /v1/users profile; generated listeners always have a zone and a country. */
+export type UserRow = Required<UserInput>;
 
 export interface World {
   config: WorldConfig;
@@ -113,17 +112,7 @@ export function generateWorld(partial: Partial<WorldConfig> = {}): World {
     *events() {
       for (let i = 0; i < config.users; i++) yield* listenerHistory(catalogue, listener(config.seed, i), history);
     },
-    *eventBatches(size) {
-      let batch: DemoEvent[] = [];
-      for (const e of world.events()) {
-        batch.push(e);
-        if (batch.length === size) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
-    },
+    eventBatches: (size) => chunks(world.events(), size),
     // Artists are generated in popularity order.
     biggestArtists: (n) => catalogue.artists.slice(0, n),
   };

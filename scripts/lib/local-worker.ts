@@ -53,7 +53,7 @@ export async function startDevServer(
     persistTo?: string;
     inheritOutput?: boolean;
     vars?: Record<string, string>;
-    /** Run wrangler in its own process group so stop() ends npx, wrangler and workerd together (tests). */
+    /** Run wrangler in its own process group, out of reach of the terminal's Ctrl+C: the caller stops it in its own order. */
     ownProcessGroup?: boolean;
   } = {},
 ): Promise<DevServer> {
@@ -62,11 +62,13 @@ export async function startDevServer(
   // there (an earlier `npm start` killed with SIGKILL leaves its workerd behind). A server stopped a
   // moment ago may still be letting go of the port, so allow it a few seconds.
   const freeBy = Date.now() + 5000;
-  while ((await portTaken(port)) && Date.now() < freeBy) await new Promise((r) => setTimeout(r, 250));
-  if (await portTaken(port)) {
-    throw new Error(
-      `port ${port} on 127.0.0.1 is already in use: stop what listens there (an earlier npm start? \`lsof -i :${port}\` shows it) or pass --port N`,
-    );
+  while (await portTaken(port)) {
+    if (Date.now() >= freeBy) {
+      throw new Error(
+        `port ${port} on 127.0.0.1 is already in use: stop what listens there (an earlier npm start? \`lsof -i :${port}\` shows it) or pass --port N`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
@@ -77,17 +79,19 @@ export async function startDevServer(
     stdio: opts.inheritOutput ? 'inherit' : 'pipe',
     detached: opts.ownProcessGroup ?? false,
   });
-  // npx does not pass SIGTERM on to wrangler: with a group of its own, signal the whole group.
+  // npx does not pass SIGTERM on to wrangler: signal the whole group, or else every process below npx.
   const kill = (signal: NodeJS.Signals) => {
-    if (opts.ownProcessGroup && child.pid) {
+    if (!child.pid) return;
+    // The group outlives npx, but npx's own pid may be reused once it has exited.
+    const npxRunning = child.exitCode === null && child.signalCode === null;
+    const targets = opts.ownProcessGroup ? [-child.pid] : npxRunning ? processTree(child.pid) : [];
+    for (const pid of targets) {
       try {
-        process.kill(-child.pid, signal);
-        return;
+        process.kill(pid, signal);
       } catch {
-        // group already gone
+        // already gone
       }
     }
-    child.kill(signal);
   };
   let output = '';
   child.stdout?.on('data', (d) => {
@@ -123,6 +127,19 @@ export async function startDevServer(
         setTimeout(() => kill('SIGKILL'), 5000).unref();
       }),
   };
+}
+
+/** `pid` and every process below it (npx → wrangler → workerd), from one `ps` listing. */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  for (const line of (ps.stdout ?? '').split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child && parent) children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
 }
 
 /** Whether something already listens on 127.0.0.1:port. */

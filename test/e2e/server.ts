@@ -23,10 +23,10 @@ export async function startE2eWorker(): Promise<E2eWorker> {
     console.log('[e2e] dashboard/build is missing: running npm run build:dashboard');
     execSync('npm run build:dashboard', { cwd: ROOT, stdio: 'inherit' });
   }
-  // startDevServer refuses a port something already listens on (an earlier run's wrangler dev).
   rmSync(join(ROOT, E2E_PERSIST), { recursive: true, force: true });
   applyLocalMigrations(E2E_PERSIST);
   const adminToken = `e2e-admin-${randomBytes(12).toString('hex')}`;
+  // startDevServer refuses a port something already listens on (an earlier run's wrangler dev).
   const server = await startDevServer({ port: E2E_PORT, persistTo: E2E_PERSIST, vars: { ADMIN_TOKEN: adminToken }, ownProcessGroup: true });
   return { server, adminToken };
 }

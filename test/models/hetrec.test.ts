@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
-import { readHetrec } from '../../models/data/read-hetrec.ts';
+import { DEFAULT_HETREC, readHetrec } from '../../models/data/read-hetrec.ts';
 import { itemPopularity } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';
-import { evaluateRanker } from '../../models/eval/protocol.ts';
+import { evaluateRanker, scorerRanker } from '../../models/eval/protocol.ts';
 import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
-import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
+import { ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
 import { trainModels } from '../../models/train/pipeline.ts';
 
 // ../shared/data beside the repository (CI has it there); HETREC_DIR points elsewhere.
-const HETREC = process.env.HETREC_DIR ?? fileURLToPath(new URL('../../../shared/data/hetrec2011-lastfm-2k', import.meta.url));
+const HETREC = DEFAULT_HETREC;
 const present = existsSync(`${HETREC}/user_artists.dat`);
 if (!present) console.warn(`[hetrec quality] skipped: ${HETREC} not found (set HETREC_DIR to the HetRec Last.fm 2K folder)`);
 
@@ -34,9 +33,8 @@ describe.skipIf(!present)('HetRec Last.fm 2K quality floor (strong generalisatio
       DEFAULT_TRAINING_PARAMS,
     );
     const session = await ScorerSession.load(exportScorer(model));
-    const cands = allCandidates(nItems);
     const m = await evaluateRanker(
-      async (h, w) => (await session.score(h, w, cands)).scores,
+      scorerRanker(session, nItems),
       split.test,
       nItems,
       popularityPercentiles(itemPopularity(split.train, nItems)),

@@ -3,9 +3,9 @@ import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bund
 import { readInteractionsCsv } from '../../models/data/read-interactions-csv.ts';
 import { itemPopularity, popularityRanker } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';
-import { evaluateRanker } from '../../models/eval/protocol.ts';
+import { evaluateRanker, scorerRanker } from '../../models/eval/protocol.ts';
 import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
-import { allCandidates, ScorerSession } from '../../models/onnx/runtime.ts';
+import { ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
 import { trainAls } from '../../models/train/als.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
@@ -29,8 +29,7 @@ describe('quality on the fixed fixture (3 taste groups)', () => {
     const { foldIn: model } = await trainModels(input, params);
     const session = await ScorerSession.load(exportScorer(model));
     const pct = popularityPercentiles(itemPopularity(split.train, nItems));
-    const cands = allCandidates(nItems);
-    const trained = await evaluateRanker(async (h, w) => (await session.score(h, w, cands)).scores, split.test, nItems, pct);
+    const trained = await evaluateRanker(scorerRanker(session, nItems), split.test, nItems, pct);
     const popularity = await evaluateRanker(popularityRanker(split.train, nItems), split.test, nItems, pct);
     await session.release();
     // measured Recall@20 0.79 / NDCG@20 0.40 vs popularity 0.44 / 0.20 (seed 3); floors leave a margin

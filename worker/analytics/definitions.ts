@@ -18,9 +18,6 @@ export const SKIP_BEFORE_MS = 30_000;
 export const SKIP_POSITION_BINS = 10;
 export const DAY_MS = 86_400_000;
 
-/** Event types that close a play and carry `ms_played`. */
-export const PLAY_TYPES = ['play_end', 'skip'] as const;
-
 export type Unit = 'count' | 'ratio' | 'per_1000_streams' | 'users';
 
 export interface MetricDefinition {

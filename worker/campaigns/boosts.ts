@@ -1,3 +1,4 @@
+import { runningMemberships } from '../db/campaigns.ts';
 import type { Db } from '../db/client.ts';
 
 /** One campaign that applies to a user right now. */
@@ -18,14 +19,6 @@ export interface ActiveBoost {
  * // [{ campaignId: 'cmp_…', trackId: 't-1001', treated: true }]
  */
 export async function activeBoostsForUser(db: Db, userId: string, now: number): Promise<ActiveBoost[]> {
-  const { results } = await db.$client
-    .prepare(
-      `SELECT c.id AS campaignId, c.track_id AS trackId, m.treated AS treated
-       FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
-       WHERE m.user_id = ?1 AND c.starts_at <= ?2 AND c.ends_at > ?2
-       ORDER BY c.starts_at, c.id`,
-    )
-    .bind(userId, now)
-    .all<{ campaignId: string; trackId: string; treated: number }>();
-  return results.map((r) => ({ campaignId: r.campaignId, trackId: r.trackId, treated: r.treated === 1 }));
+  const rows = await runningMemberships(db, userId, now);
+  return rows.map((r) => ({ campaignId: r.campaignId, trackId: r.trackId, treated: r.treated === 1 }));
 }

@@ -66,6 +66,24 @@ export async function listCampaigns(db: Db, artistIds: readonly string[] | null)
   return results;
 }
 
+/** The user's memberships of campaigns running at `now` (treated 1, holdout 0), oldest campaign first. */
+export async function runningMemberships(
+  db: Db,
+  userId: string,
+  now: number,
+): Promise<Array<{ campaignId: string; trackId: string; treated: number }>> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT c.id AS campaignId, c.track_id AS trackId, m.treated AS treated
+       FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
+       WHERE m.user_id = ?1 AND c.starts_at <= ?2 AND c.ends_at > ?2
+       ORDER BY c.starts_at, c.id`,
+    )
+    .bind(userId, now)
+    .all<{ campaignId: string; trackId: string; treated: number }>();
+  return results;
+}
+
 /** Audience size per group. */
 export async function memberCounts(db: Db, campaignId: string): Promise<{ treated: number; holdout: number }> {
   const row = await db.$client

@@ -2,8 +2,6 @@ import type { TrackInput } from '../schemas/track.ts';
 import { AUDIO_FEATURES, type AudioFeature } from './audio-features.ts';
 import type { Db } from './client.ts';
 
-export { AUDIO_FEATURES, type AudioFeature };
-
 /**
  * Upserts tracks and their artists in one atomic batch (json_each keeps it to two statements).
  * A re-sent track replaces its previous row; created_at is kept.

@@ -1,3 +1,4 @@
+import { STREAM_MIN_MS } from '../analytics/definitions.ts';
 import { AUDIO_FEATURES } from './audio-features.ts';
 import type { Db } from './client.ts';
 
@@ -49,7 +50,7 @@ export async function trackPlayCounts(db: Db, since: number): Promise<Array<{ tr
   const { results } = await db.$client
     .prepare(
       `SELECT track_id AS trackId,
-              sum(type = 'play_end' AND ms_played >= 30000) AS streams,
+              sum(type = 'play_end' AND ms_played >= ${STREAM_MIN_MS}) AS streams,
               sum(type = 'play_start') AS starts
        FROM events WHERE ts >= ?1 AND type IN ('play_start', 'play_end') GROUP BY track_id`,
     )

@@ -17,7 +17,7 @@ let lookup: { version: string | null; checkedAt: number } | null = null;
 const loaded = new Map<string, Promise<LoadedModel>>();
 
 /** The active version, read from D1 at most every 30 s per isolate. */
-export async function activeVersion(db: Db, now: number): Promise<string | null> {
+async function activeVersion(db: Db, now: number): Promise<string | null> {
   if (lookup && now - lookup.checkedAt < ACTIVE_VERSION_TTL_MS) return lookup.version;
   const version = await activeModelVersion(db);
   lookup = { version, checkedAt: now };

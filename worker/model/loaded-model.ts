@@ -63,7 +63,13 @@ async function scoresAreDotProducts(scorer: OrtSession, matvec: OrtSession, n: n
   );
 }
 
-function unitRows(data: Float32Array, rows: number, width: number, dims: number): Float32Array {
+/**
+ * The first `dims` columns of each row of a row-major [rows, width] matrix, scaled to unit length
+ * (all-zero rows stay zero), so cosine similarity is a dot product.
+ *
+ * @example unitRows(Float32Array.of(3, 4, 9), 1, 3, 2) // Float32Array [0.6, 0.8]
+ */
+export function unitRows(data: Float32Array, rows: number, width: number, dims: number): Float32Array {
   const out = new Float32Array(rows * dims);
   for (let r = 0; r < rows; r++) {
     let norm = 0;

@@ -39,8 +39,3 @@ export async function catalogueFor(db: Db, model: LoadedModel, now: number, back
   }
   return current;
 }
-
-/** Drops the cached views (tests and admin tools that change the catalogue and want it seen now). */
-export function forgetCatalogues(): void {
-  views.clear();
-}

@@ -5,14 +5,19 @@
  * version from D1 and refreshed in the background, so requests never read the whole catalogue.
  */
 import { type CatalogueRow, contentFeatureVector } from '../../models/bundle/content-features.ts';
+import { DAY_MS } from '../analytics/definitions.ts';
 import type { Db } from '../db/client.ts';
 import { CATALOGUE_COLUMNS, type CatalogueColumn, catalogueRows, trackImpressions, trackPlayCounts } from '../db/recs.ts';
-import type { LoadedModel } from '../model/loaded-model.ts';
+import { type LoadedModel, unitRows } from '../model/loaded-model.ts';
 import { CONTEXT_FEATURES, normaliseFeature } from './context.ts';
 
-const DAY_MS = 86_400_000;
 /** Released within this many days: a "new release". */
-export const NEW_RELEASE_DAYS = 30;
+const NEW_RELEASE_DAYS = 30;
+
+/** Tracks released at or after this instant are new releases at `now`. */
+export function newReleaseSince(now: number): number {
+  return now - NEW_RELEASE_DAYS * DAY_MS;
+}
 /** Artists at or below this quantile of exposure (impressions + streams, 7 days) are under-exposed. */
 const UNDER_EXPOSED_QUANTILE = 0.3;
 const POPULAR_KEEP = 2000;
@@ -163,7 +168,7 @@ export async function buildCatalogue(db: Db, model: LoadedModel, now: number): P
   }
   const popularInGenre = new Map<number, Int32Array>();
   for (const [g, list] of byGenre) popularInGenre.set(g, topIndices(popularity, releasedAt, list, POPULAR_PER_GENRE));
-  const newSince = now - NEW_RELEASE_DAYS * DAY_MS;
+  const newSince = newReleaseSince(now);
   const newReleases = Int32Array.from(
     listedIdx
       .filter((i) => (releasedAt[i] as number) >= newSince && (releasedAt[i] as number) <= now)
@@ -224,14 +229,7 @@ async function embedUnseen(model: LoadedModel, unseen: unknown[][]): Promise<{ r
       }
     }
   }
-  const unit = new Float32Array(raw.length);
-  for (let r = 0; r < unseen.length; r++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) norm += (raw[r * d + k] as number) ** 2;
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let k = 0; k < d; k++) unit[r * d + k] = (raw[r * d + k] as number) * inv;
-  }
-  return { raw, unit };
+  return { raw, unit: unitRows(raw, unseen.length, d, d) };
 }
 
 /** Unit embedding row of any track index (model item or unseen), for cosine similarity. */

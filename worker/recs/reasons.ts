@@ -4,10 +4,8 @@
  * embedding space (the user's strongest history items, or their onboarding seeds).
  */
 import type { LoadedModel } from '../model/loaded-model.ts';
-import { type Catalogue, NEW_RELEASE_DAYS, unitEmbedding } from './catalogue.ts';
+import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import type { Pick } from './rerank.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface ReasonContext {
   model: LoadedModel;
@@ -48,7 +46,7 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
   const anchor = nearestAnchor(rc, i);
   const like = anchor === null ? null : `"${cat.titles[anchor]}"`;
-  const isNew = (cat.releasedAt[i] as number) >= rc.now - NEW_RELEASE_DAYS * DAY_MS;
+  const isNew = (cat.releasedAt[i] as number) >= newReleaseSince(rc.now);
   if (pick.source === 'seed') {
     if (anchor !== null && cat.artistOf[anchor] === cat.artistOf[i]) return `because you like ${artist}`;
     return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : like ? `similar to ${like}` : 'popular this week';

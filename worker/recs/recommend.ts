@@ -7,7 +7,7 @@ import type { ActiveBoost } from '../campaigns/boosts.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { candidateUnion, FULL_SCAN_MAX_ITEMS } from './candidates.ts';
-import { type Catalogue, NEW_RELEASE_DAYS, unitEmbedding } from './catalogue.ts';
+import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import { contextMatcher, contextTargets, type ListeningContext } from './context.ts';
 import { tasteOf } from './history.ts';
 import { reasonFor } from './reasons.ts';
@@ -15,7 +15,6 @@ import { type Pick, rerank, type Source } from './rerank.ts';
 import type { PhaseTimer } from './timing.ts';
 import { topK } from './top-k.ts';
 
-const DAY_MS = 86_400_000;
 /** History entries passed to the scorer (strongest first). */
 const MAX_HISTORY = 200;
 /** Tracks considered by MMR: enough for diversity, small enough to stay well under a millisecond. */
@@ -160,7 +159,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
 
   const poolSize = Math.max(MIN_POOL, POOL_PER_SLOT * opts.limit);
   const pool = topK(rel, poolSize);
-  const newSince = now - NEW_RELEASE_DAYS * DAY_MS;
+  const newSince = newReleaseSince(now);
   for (let i = 0; i < cat.size; i++) {
     if (rel[i] === Number.NEGATIVE_INFINITY) continue;
     if (cat.underExposedArtist[cat.artistOf[i] as number] === 1 || (cat.releasedAt[i] as number) >= newSince) explore[i] = rel[i] as number;

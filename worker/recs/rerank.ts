@@ -51,6 +51,8 @@ export function rerank(input: RerankInput): Pick[] {
   const taken = new Set<number>();
   const perArtist = new Map<number, number>();
   const pool = Array.from(input.pool);
+  // Looked up once: every take compares its pick with the whole pool.
+  const poolEmbeddings = pool.map((i) => input.embedding(i));
   const maxSim = new Float32Array(pool.length).fill(-1);
 
   const capOk = (i: number) => (perArtist.get(artistOf[i] as number) ?? 0) < input.maxPerArtist;
@@ -61,7 +63,7 @@ export function rerank(input: RerankInput): Pick[] {
     perArtist.set(a, (perArtist.get(a) ?? 0) + 1);
     const e = input.embedding(pick.index);
     for (let p = 0; p < pool.length; p++) {
-      const s = cosine(e, input.embedding(pool[p] as number));
+      const s = cosine(e, poolEmbeddings[p] as Float32Array);
       if (s > (maxSim[p] as number)) maxSim[p] = s;
     }
   };

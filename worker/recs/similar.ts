@@ -2,7 +2,7 @@
  * Nearest neighbours in the model's embedding space: tracks by cosine of item embeddings (content
  * embeddings for tracks the model never saw), artists by cosine of their tracks' mean embedding.
  */
-import type { LoadedModel } from '../model/loaded-model.ts';
+import { type LoadedModel, unitRows } from '../model/loaded-model.ts';
 import { type Catalogue, unitEmbedding } from './catalogue.ts';
 import { topK } from './top-k.ts';
 
@@ -40,17 +40,14 @@ function artistEmbeddings(model: LoadedModel, catalogue: Catalogue): Float32Arra
   const cached = artistCache.get(catalogue);
   if (cached) return cached;
   const d = model.dims;
-  const out = new Float32Array(catalogue.artistIds.length * d);
+  const sums = new Float32Array(catalogue.artistIds.length * d);
   for (const [a, tracks] of catalogue.tracksOfArtist.entries()) {
     for (const i of tracks) {
       const e = unitEmbedding(model, catalogue, i);
-      for (let q = 0; q < d; q++) out[a * d + q] = (out[a * d + q] as number) + (e[q] as number);
+      for (let q = 0; q < d; q++) sums[a * d + q] = (sums[a * d + q] as number) + (e[q] as number);
     }
-    let norm = 0;
-    for (let q = 0; q < d; q++) norm += (out[a * d + q] as number) ** 2;
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let q = 0; q < d; q++) out[a * d + q] = (out[a * d + q] as number) * inv;
   }
+  const out = unitRows(sums, catalogue.artistIds.length, d, d);
   artistCache.set(catalogue, out);
   return out;
 }

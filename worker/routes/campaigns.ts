@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
 import { liftOf } from '../analytics/lift.ts';
-import { assertArtistAccess, requireRole } from '../auth/principal.ts';
+import { assertArtistAccess } from '../auth/principal.ts';
 import { isHoldout } from '../campaigns/holdout.ts';
 import { CampaignCreateRequest, CampaignListSchema, CampaignParams, CampaignReportSchema, CampaignSchema } from '../campaigns/schemas.ts';
 import { artistOfTrack } from '../db/analytics.ts';
@@ -11,7 +11,7 @@ import { createDb, type Db } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { ErrorSchema } from '../schemas/error.ts';
-import { openSegment } from '../segments/access.ts';
+import { marketer, openSegment } from '../segments/access.ts';
 import { segmentMembers } from '../segments/evaluate.ts';
 import { SegmentRule } from '../segments/rules.ts';
 import { newRouter } from './router.ts';
@@ -25,8 +25,7 @@ const forbidden = json('Not a marketer or admin key, or outside its roster', Err
 const notFound = json('No such campaign', ErrorSchema);
 
 async function openCampaign(c: Context<AppEnv>, db: Db, id: string): Promise<CampaignRow> {
-  const principal = c.get('principal');
-  requireRole(principal, 'admin', 'marketer');
+  const principal = marketer(c);
   const campaign = await findCampaign(db, id);
   if (!campaign) throw new ApiError(404, 'campaign_not_found', `No campaign with id ${id}`);
   assertArtistAccess(principal, campaign.artistId);
@@ -110,8 +109,7 @@ campaigns.openapi(
     responses: { 200: json('Newest first', CampaignListSchema), 403: forbidden },
   }),
   async (c) => {
-    const principal = c.get('principal');
-    requireRole(principal, 'admin', 'marketer');
+    const principal = marketer(c);
     const db = createDb(c.env.DB);
     const rows = await listCampaigns(db, principal.role === 'admin' ? null : principal.artistIds);
     const now = Date.now();

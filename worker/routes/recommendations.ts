@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { DAY_MS } from '../analytics/definitions.ts';
 import { requireRole } from '../auth/principal.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
@@ -17,7 +18,6 @@ import { bearerAuth } from './security.ts';
 
 export const recommendations = newRouter();
 
-const DAY_MS = 86_400_000;
 /** Events read per request: the newest ones carry the taste; older ones have decayed anyway. */
 const HISTORY_EVENTS = 500;
 const HISTORY_DAYS = 365;
@@ -53,7 +53,25 @@ async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoos
   }
 }
 
-async function serve(c: Context<AppEnv>, userId: string, opts: RecommendOptions, surface: string | null) {
+/** The request fields GET (query) and POST (body) share, already validated. */
+type RequestFields = Pick<
+  z.output<typeof RecommendationBodySchema>,
+  'limit' | 'surface' | 'exclude' | 'seed_artists' | 'seed_genres' | 'exploration' | 'max_per_artist' | 'diversity' | 'recent_hours'
+>;
+
+async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, listening: ListeningContext | undefined) {
+  const opts: RecommendOptions = {
+    limit: req.limit,
+    context: listening,
+    exclude: req.exclude,
+    seedArtists: req.seed_artists,
+    seedGenres: req.seed_genres,
+    exploration: req.exploration,
+    maxPerArtist: req.max_per_artist,
+    diversity: req.diversity,
+    recentHours: req.recent_hours,
+  };
+  const surface = req.surface ?? null;
   const timer = new PhaseTimer();
   const now = Date.now();
   const db = createDb(c.env.DB);
@@ -132,22 +150,7 @@ recommendations.openapi(
       q.activity !== undefined || q.hour !== undefined || q.weekday !== undefined || q.q !== undefined
         ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q }
         : undefined;
-    return serve(
-      c,
-      userId,
-      {
-        limit: q.limit,
-        context,
-        exclude: q.exclude,
-        seedArtists: q.seed_artists,
-        seedGenres: q.seed_genres,
-        exploration: q.exploration,
-        maxPerArtist: q.max_per_artist,
-        diversity: q.diversity,
-        recentHours: q.recent_hours,
-      },
-      q.surface ?? null,
-    );
+    return serve(c, userId, q, context);
   },
 );
 
@@ -166,21 +169,6 @@ recommendations.openapi(
   async (c) => {
     const { userId } = c.req.valid('param');
     const b = c.req.valid('json');
-    return serve(
-      c,
-      userId,
-      {
-        limit: b.limit,
-        context: b.context,
-        exclude: b.exclude,
-        seedArtists: b.seed_artists,
-        seedGenres: b.seed_genres,
-        exploration: b.exploration,
-        maxPerArtist: b.max_per_artist,
-        diversity: b.diversity,
-        recentHours: b.recent_hours,
-      },
-      b.surface ?? null,
-    );
+    return serve(c, userId, b, b.context);
   },
 );

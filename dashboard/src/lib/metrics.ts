@@ -4,7 +4,7 @@
 import { BREAKDOWNS, METRICS, type MetricName } from '../../../worker/analytics/definitions.ts';
 import { formatCount, formatPercent, formatPerMille } from './format.ts';
 
-export { BREAKDOWNS, METRICS, type MetricName };
+export { BREAKDOWNS, type MetricName };
 
 /** @example metricLabel('completion_rate') // 'Completion rate' */
 export function metricLabel(name: MetricName): string {

@@ -3,12 +3,14 @@
  * closes), the key's role and artists, the chosen artist and the date range.
  */
 import { ApiRequestError, api, type Schemas, unwrap, useKey } from './api/client.ts';
+import type { paths } from './api/schema.d.ts';
 import { type DateRange, presetRange } from './range.ts';
 
 const KEY_ITEM = 'backbeat.key';
 const VIEW_ITEM = 'backbeat.view';
 
-export type Me = { key_id: string; role: 'admin' | 'app' | 'artist' | 'marketer'; artist_ids: string[] };
+/** GET /v1/me: the key, its role and its artists (generated from the OpenAPI document). */
+export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
 export type Artist = Schemas['Artist'];
 
 function readItem(name: string): string | null {
@@ -62,7 +64,7 @@ class Session {
     this.notice = null;
     useKey(key, () => this.signOut('The API no longer accepts this key. Sign in again.'));
     try {
-      const me = unwrap(await api.GET('/v1/me')) as Me;
+      const me = unwrap(await api.GET('/v1/me'));
       const artists = await Promise.all(
         me.artist_ids.map(async (id): Promise<Artist> => {
           const r = await api.GET('/v1/artists/{id}', { params: { path: { id } } });

@@ -1,23 +1,12 @@
 /** What every importer produces: catalogue rows, optional listener profiles, events, and its issue log. */
+import type { TrackInput } from '../../../worker/schemas/track.ts';
+import type { UserInput } from '../../../worker/schemas/user.ts';
 import type { DemoEvent } from '../history.ts';
 import type { IssueLog } from './issues.ts';
 
-export interface ImportTrack {
-  id: string;
-  title: string;
-  artist: { id: string; name: string };
-  duration_ms: number;
-  release_date?: string;
-  genre?: string;
-  tags?: string[];
-  audio_features?: Record<string, number>;
-}
-
-export interface ImportUser {
-  id: string;
-  timezone?: string;
-  country?: string;
-}
+/** Catalogue rows and listener profiles in the PUT /v1/tracks and PUT /v1/users shapes. */
+export type ImportTrack = TrackInput;
+export type ImportUser = UserInput;
 
 export interface Dataset {
   name: string;
