@@ -164,4 +164,12 @@ export const RefreshBody = z
     message: 'stale_to must not be before stale_from',
   })
   .openapi('AnalyticsRefreshRequest');
-export const RefreshSchema = z.object({ refreshed: z.number().int(), remaining: z.number().int() }).openapi('AnalyticsRefreshResult');
+export const RefreshSchema = z
+  .object({
+    refreshed: z.number().int(),
+    remaining: z.number().int(),
+    failed: z
+      .array(z.object({ day: z.number().int(), error: z.string() }))
+      .openapi({ description: 'Days whose recompute failed (epoch days); they stay stale and are retried by the next run' }),
+  })
+  .openapi('AnalyticsRefreshResult');

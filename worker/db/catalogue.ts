@@ -1,10 +1,25 @@
+import { DAY_MS } from '../analytics/definitions.ts';
 import type { TrackInput } from '../schemas/track.ts';
 import { AUDIO_FEATURES, type AudioFeature } from './audio-features.ts';
 import type { Db } from './client.ts';
 
+// A track that moves to another artist takes its history along: the days of its events and
+// impressions are marked stale before the move, so both artists' rollups are recomputed.
+const MARK_MOVED_TRACK_DAYS = `INSERT INTO analytics_dirty_days (day, version)
+  SELECT day, 1 FROM (
+    SELECT e.ts / ${DAY_MS} AS day FROM json_each(?1) j
+      JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id'
+      JOIN events e ON e.track_id = t.id
+    UNION
+    SELECT i.served_at / ${DAY_MS} FROM json_each(?1) j
+      JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id'
+      JOIN rec_items i ON i.track_id = t.id) WHERE true
+  ON CONFLICT (day) DO UPDATE SET version = version + 1`;
+
 /**
- * Upserts tracks and their artists in one atomic batch (json_each keeps it to two statements).
- * A re-sent track replaces its previous row; created_at is kept.
+ * Upserts tracks and their artists in one atomic batch (json_each keeps it to three statements).
+ * A re-sent track replaces its previous row; created_at is kept. Moving a track to another artist
+ * marks the days of its history stale, so rollups follow the move.
  */
 export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: number): Promise<void> {
   if (batch.length === 0) return;
@@ -22,7 +37,9 @@ export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: nu
   }));
   const cols = ['artist_id', 'title', 'duration_ms', 'release_date', 'genre', 'tags', ...AUDIO_FEATURES];
   const d1 = db.$client;
+  const tracksJson = JSON.stringify(trackRows);
   await d1.batch([
+    d1.prepare(MARK_MOVED_TRACK_DAYS).bind(tracksJson),
     d1
       .prepare(
         `INSERT INTO artists (id, name, created_at, updated_at)
@@ -36,7 +53,7 @@ export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: nu
          SELECT value ->> '$.id', ${cols.map((c) => `value ->> '$.${c}'`).join(', ')}, ?2, ?2 FROM json_each(?1) WHERE true
          ON CONFLICT (id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at`,
       )
-      .bind(JSON.stringify(trackRows), now),
+      .bind(tracksJson, now),
   ]);
 }
 

@@ -2,12 +2,15 @@ import { localClock } from '../analytics/clock.ts';
 import { COMPLETION_SHARE, DAY_MS, SKIP_BEFORE_MS, SKIP_POSITION_BINS, STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
 
-// The definitions, spelled in SQL over `ev` (events of the day joined with their track).
+// The definitions, spelled in SQL over `ev` (events of the day joined with their track). Each
+// predicate is 0 or 1, never NULL: a comparison with a missing column (no source, no rec_id) is
+// NULL in SQL, and a sum of NULLs would break the rollups' NOT NULL columns for every artist.
+const known = (predicate: string) => `coalesce(${predicate}, 0)`;
 const PLAY = `ev.type IN ('play_end', 'skip')`;
-const STREAM = `(${PLAY} AND ev.ms_played >= ${STREAM_MIN_MS})`;
-const COMPLETION = `(${PLAY} AND ev.ms_played >= ${COMPLETION_SHARE} * ev.duration_ms)`;
-const COUNTED_SKIP = `(ev.type = 'skip' AND ev.ms_played < ${SKIP_BEFORE_MS})`;
-const ALGORITHMIC_STREAM = `(${STREAM} AND (ev.rec_id IS NOT NULL OR ev.source = 'algorithmic'))`;
+const STREAM = known(`${PLAY} AND ev.ms_played >= ${STREAM_MIN_MS}`);
+const COMPLETION = known(`${PLAY} AND ev.ms_played >= ${COMPLETION_SHARE} * ev.duration_ms`);
+const COUNTED_SKIP = known(`ev.type = 'skip' AND ev.ms_played < ${SKIP_BEFORE_MS}`);
+const ALGORITHMIC_STREAM = known(`${STREAM} AND (ev.rec_id IS NOT NULL OR ev.source IS 'algorithmic')`);
 const SKIP_DECILE = `min(${SKIP_POSITION_BINS - 1}, max(0, (ev.ms_played * ${SKIP_POSITION_BINS}) / ev.duration_ms))`;
 
 // ?1 day, ?2 and ?3 its bounds in ms, ?4 the artist when one artist is refreshed. For one artist the
@@ -84,6 +87,7 @@ SELECT artist_id, day, sum(streams > 0), sum(impressions > 0) FROM artist_user_d
 WHERE day = ?1 ${a ? 'AND artist_id = ?2' : ''} GROUP BY artist_id`;
 
 const ROLLUP_TABLES = ['track_daily', 'track_daily_breakdown', 'artist_user_daily', 'artist_daily', 'artist_clock_daily'] as const;
+const TRACK_KEYED: ReadonlySet<string> = new Set(['track_daily', 'track_daily_breakdown']);
 
 /**
  * Re-derives the rollup rows of one UTC day (of one artist, or of everyone) from the raw events and
@@ -110,9 +114,16 @@ export async function recomputeDay(db: Db, day: number, artistId?: string): Prom
     clock.set(key, (clock.get(key) ?? 0) + r.streams);
   }
   const clockRows = [...clock].map(([key, streams]) => [...(JSON.parse(key) as [string, number, number]), streams]);
-  const scope = one ? 'day = ?1 AND artist_id = ?2' : 'day = ?1';
+  // For one artist, rows keyed by track are deleted by the artist's current tracks as well: a track
+  // moved here from another artist still has rows under its old artist id.
+  const scopeOf = (t: (typeof ROLLUP_TABLES)[number]) =>
+    !one
+      ? 'day = ?1'
+      : TRACK_KEYED.has(t)
+        ? 'day = ?1 AND (artist_id = ?2 OR track_id IN (SELECT id FROM tracks WHERE artist_id = ?2))'
+        : 'day = ?1 AND artist_id = ?2';
   await d1.batch([
-    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scope}`).bind(day, ...(one ? [artistId] : []))),
+    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(one ? [artistId] : []))),
     d1.prepare(TRACK_DAILY(one)).bind(...args),
     d1.prepare(BREAKDOWN(one)).bind(...args),
     d1.prepare(ARTIST_USER(one)).bind(...args),
@@ -173,25 +184,39 @@ export async function markDaysStale(db: Db, from: number, to: number): Promise<v
     .run();
 }
 
+export interface RefreshResult {
+  refreshed: number;
+  remaining: number;
+  /** Days whose recompute threw: their marks stay, so the next run retries them. */
+  failed: { day: number; error: string }[];
+}
+
 /**
  * Recomputes up to `maxDays` stale days for everyone (most recent first), clearing each mark only if
- * no new event arrived for that day meanwhile. The cron runs this; returns what is left.
+ * no new event arrived for that day meanwhile. One day that fails is reported and retried by the next
+ * run; it never stops the others. The cron runs this; returns what is left.
  *
- * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0 }
+ * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0, failed: [] }
  */
-export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promise<{ refreshed: number; remaining: number }> {
+export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promise<RefreshResult> {
   const d1 = db.$client;
   await markStaleDays(db, Date.now());
   const { results } = await d1
     .prepare('SELECT day, version FROM analytics_dirty_days ORDER BY day DESC LIMIT ?1')
     .bind(opts.maxDays)
     .all<{ day: number; version: number }>();
+  const failed: RefreshResult['failed'] = [];
   for (const { day, version } of results) {
-    await recomputeDay(db, day);
+    try {
+      await recomputeDay(db, day);
+    } catch (err) {
+      failed.push({ day, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
     await d1.prepare('DELETE FROM analytics_dirty_days WHERE day = ?1 AND version = ?2').bind(day, version).run();
   }
   const left = await d1.prepare('SELECT count(*) AS n FROM analytics_dirty_days').first<{ n: number }>();
-  return { refreshed: results.length, remaining: left?.n ?? 0 };
+  return { refreshed: results.length - failed.length, remaining: left?.n ?? 0, failed };
 }
 
 /** Most days one read recomputes for its artist; older backlogs are the cron's job. */
