@@ -9,9 +9,10 @@ export function wantsCsv(c: Context): boolean {
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
-  // RFC 4180 quoting, plus a leading quote for formula characters so spreadsheets never execute a cell.
-  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  // OWASP CSV injection: a string cell starting with = + - @ TAB CR or LF gets a leading quote so
+  // spreadsheets never execute it; then RFC 4180 quoting (separators `,` `;` quoted too).
+  const safe = /^[=+\-@\t\r\n]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  return /[",;\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /**
@@ -25,10 +26,26 @@ export function toCsv<T extends Record<string, unknown>>(rows: readonly T[], col
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * A `Content-Disposition: attachment` value per RFC 6266 / RFC 5987: an ASCII fallback `filename`
+ * (anything outside `[A-Za-z0-9._-]` becomes `_`) plus `filename*=UTF-8''` with the percent-encoded
+ * name. Never throws and never lets the name add parameters or header lines.
+ *
+ * @example contentDisposition('é.csv') // `attachment; filename="_.csv"; filename*=UTF-8''%C3%A9.csv`
+ */
+export function contentDisposition(name: string): string {
+  const fallback = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  // encodeURIComponent leaves !'()* which RFC 5987 attr-char excludes (' delimits the charset).
+  const encoded = encodeURIComponent(
+    name.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+  ).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
 /** A CSV download response. */
 export function csvResponse(body: string, filename: string): Response {
   return new Response(body, {
     status: 200,
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` },
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(filename) },
   });
 }
