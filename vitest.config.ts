@@ -31,7 +31,7 @@ export default defineConfig(async () => {
           },
         },
         {
-          // The dashboard in Debian's chromium against `wrangler dev` (port 8790), after the other projects.
+          // The dashboard in Debian's chromium against `wrangler dev` (on a port the OS picks), after the other projects.
           test: {
             name: 'e2e',
             include: ['test/e2e/**/*.test.ts'],

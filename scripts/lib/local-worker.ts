@@ -142,6 +142,24 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/**
+ * A port on 127.0.0.1 that the OS says is free right now (it binds port 0 and lets go), so tests and
+ * benchmarks never collide with another server on a fixed port.
+ *
+ * @example const port = await freePort(); await startDevServer({ port })
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('the OS gave no free port'))));
+    });
+  });
+}
+
 /** Whether something already listens on 127.0.0.1:port. */
 export function portTaken(port: number): Promise<boolean> {
   return new Promise((resolve) => {

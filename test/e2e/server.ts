@@ -7,9 +7,8 @@ import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyLocalMigrations, type DevServer, ROOT, startDevServer } from '../../scripts/lib/local-worker.ts';
+import { applyLocalMigrations, type DevServer, freePort, ROOT, startDevServer } from '../../scripts/lib/local-worker.ts';
 
-export const E2E_PORT = 8790;
 export const E2E_PERSIST = '.wrangler/state-e2e';
 
 export interface E2eWorker {
@@ -26,7 +25,12 @@ export async function startE2eWorker(): Promise<E2eWorker> {
   rmSync(join(ROOT, E2E_PERSIST), { recursive: true, force: true });
   applyLocalMigrations(E2E_PERSIST);
   const adminToken = `e2e-admin-${randomBytes(12).toString('hex')}`;
-  // startDevServer refuses a port something already listens on (an earlier run's wrangler dev).
-  const server = await startDevServer({ port: E2E_PORT, persistTo: E2E_PERSIST, vars: { ADMIN_TOKEN: adminToken }, ownProcessGroup: true });
+  // A port the OS says is free, so the suite passes whatever else listens on this machine.
+  const server = await startDevServer({
+    port: await freePort(),
+    persistTo: E2E_PERSIST,
+    vars: { ADMIN_TOKEN: adminToken },
+    ownProcessGroup: true,
+  });
   return { server, adminToken };
 }

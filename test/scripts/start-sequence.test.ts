@@ -13,9 +13,9 @@ import { recordingReporter } from '../../scripts/demo/progress.ts';
 import { Rng } from '../../scripts/demo/rng.ts';
 import { type RunningDemo, startDemo } from '../../scripts/demo/start-sequence.ts';
 import { generateWorld, TINY_WORLD } from '../../scripts/demo/world.ts';
-import { ROOT } from '../../scripts/lib/local-worker.ts';
+import { freePort, ROOT } from '../../scripts/lib/local-worker.ts';
 
-const PORT = 8791;
+const PORT = await freePort();
 const PERSIST = '.wrangler/state-demo-smoke';
 const dir = mkdtempSync(join(tmpdir(), 'backbeat-start-'));
 const stateFile = join(dir, 'demo.json');
