@@ -5,15 +5,13 @@ import type { Db } from './client.ts';
 
 // A track that moves to another artist takes its history along: the days of its events and
 // impressions are marked stale before the move, so both artists' rollups are recomputed.
-const MARK_MOVED_TRACK_DAYS = `INSERT INTO analytics_dirty_days (day, version)
+const MARK_MOVED_TRACK_DAYS = `WITH moved AS (
+    SELECT t.id FROM json_each(?1) j JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id')
+  INSERT INTO analytics_dirty_days (day, version)
   SELECT day, 1 FROM (
-    SELECT e.ts / ${DAY_MS} AS day FROM json_each(?1) j
-      JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id'
-      JOIN events e ON e.track_id = t.id
+    SELECT e.ts / ${DAY_MS} AS day FROM moved JOIN events e ON e.track_id = moved.id
     UNION
-    SELECT i.served_at / ${DAY_MS} FROM json_each(?1) j
-      JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id'
-      JOIN rec_items i ON i.track_id = t.id) WHERE true
+    SELECT i.served_at / ${DAY_MS} FROM moved JOIN rec_items i ON i.track_id = moved.id) WHERE true
   ON CONFLICT (day) DO UPDATE SET version = version + 1`;
 
 /**
