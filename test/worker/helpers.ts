@@ -1,4 +1,5 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
+import { rollupApplier } from '../../worker/rollups/applier.ts';
 import { TEST_ADMIN_TOKEN } from './constants.ts';
 
 export const ADMIN = TEST_ADMIN_TOKEN;
@@ -54,4 +55,13 @@ export interface ErrorEnvelope {
     message: string;
     details?: { issues?: { path: string; code: string; message: string }[] } & Record<string, unknown>;
   };
+}
+
+/**
+ * Brings the rollups up to date as the applier would a moment after ingest: every pending delta,
+ * then every marked day. Tests call it between writing and reading analytics.
+ */
+export async function settleRollups(): Promise<void> {
+  const run = await rollupApplier(env).refresh({ maxDays: 400, retryFailed: true });
+  if (run.failed.length > 0 || run.deltas.failed.length > 0) throw new Error(`rollups failed: ${JSON.stringify(run)}`);
 }

@@ -43,9 +43,9 @@ export function contentDisposition(name: string): string {
 }
 
 /** A CSV download response. */
-export function csvResponse(body: string, filename: string): Response {
+export function csvResponse(body: string, filename: string, headers: Record<string, string> = {}): Response {
   return new Response(body, {
     status: 200,
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(filename) },
+    headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(filename) },
   });
 }

@@ -31,6 +31,13 @@ export const TracksQuery = RangeQuery.extend({
 
 const PeriodSchema = z.object({ from: IsoDate, to: IsoDate }).openapi('Period');
 
+/** Every analytics answer says how fresh it is; the same instant is in the `Backbeat-As-Of` header (CSV too). */
+const AsOf = z.iso.datetime().openapi({
+  description:
+    'Every event acknowledged before this instant is counted. Usually a second or two behind now; further behind while a catalogue change is being re-derived.',
+  example: '2026-11-24T14:32:05.000Z',
+});
+
 export const MetricValueSchema = z
   .object({
     value: z.number().nullable(),
@@ -46,6 +53,7 @@ export const OverviewSchema = z
   .object({
     artist_id: z.string(),
     period: PeriodSchema,
+    as_of: AsOf,
     previous_period: PeriodSchema,
     metrics: z.object(Object.fromEntries(METRIC_NAMES.map((m) => [m, MetricValueSchema])) as Record<MetricName, typeof MetricValueSchema>),
     source_mix: z.array(SourceShareSchema),
@@ -58,6 +66,7 @@ export const TimeseriesSchema = z
     metric: MetricEnum,
     granularity: z.enum(['day', 'week']),
     period: PeriodSchema,
+    as_of: AsOf,
     points: z.array(z.object({ date: IsoDate, value: z.number().nullable() }).openapi('TimeseriesPoint')),
   })
   .openapi('ArtistTimeseries');
@@ -86,6 +95,7 @@ export const TrackTableSchema = z
   .object({
     artist_id: z.string(),
     period: PeriodSchema,
+    as_of: AsOf,
     sort: z.string(),
     order: z.enum(['asc', 'desc']),
     tracks: z.array(TrackRowSchema),
@@ -99,6 +109,7 @@ export const TrackDetailSchema = z
     title: z.string(),
     duration_ms: z.number().int(),
     period: PeriodSchema,
+    as_of: AsOf,
     metrics: TrackMetricsSchema,
     skip_positions: z.array(
       z
@@ -113,6 +124,7 @@ export const AudienceSchema = z
   .object({
     artist_id: z.string(),
     period: PeriodSchema,
+    as_of: AsOf,
     listeners: z.number().int(),
     new_listeners: z.number().int(),
     returning_listeners: z.number().int(),
@@ -133,6 +145,7 @@ export const ReachSchema = z
   .object({
     artist_id: z.string(),
     period: PeriodSchema,
+    as_of: AsOf,
     reach: z.number().int(),
     funnel: z.array(
       z
@@ -155,7 +168,7 @@ export const ReachSchema = z
 
 export const RefreshBody = z
   .strictObject({
-    max_days: z.number().int().min(1).max(400).default(31).openapi({ description: 'Most stale days to recompute in this call' }),
+    max_days: z.number().int().min(1).max(400).default(31).openapi({ description: 'Most marked days to recompute in this call' }),
     stale_from: IsoDate.optional().openapi({ description: 'Mark days stale first, e.g. after importing old impressions' }),
     stale_to: IsoDate.optional(),
   })
@@ -171,5 +184,9 @@ export const RefreshSchema = z
     failed: z
       .array(z.object({ day: z.number().int(), error: z.string() }))
       .openapi({ description: 'Days whose recompute failed (epoch days); they stay stale and are retried by the next run' }),
+    batches_applied: z.number().int().openapi({ description: 'Pending ingest batches and served lists whose delta was added' }),
+    failed_batches: z
+      .array(z.object({ batchId: z.string(), error: z.string() }))
+      .openapi({ description: 'Batches whose delta failed; they stay pending (and hold back as_of) and are retried by the next refresh' }),
   })
   .openapi('AnalyticsRefreshResult');

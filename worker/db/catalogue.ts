@@ -2,22 +2,25 @@ import { DAY_MS } from '../analytics/definitions.ts';
 import type { TrackInput } from '../schemas/track.ts';
 import { AUDIO_FEATURES, type AudioFeature } from './audio-features.ts';
 import type { Db } from './client.ts';
+import { MARK_DAYS_UPSERT } from './rollups.ts';
 
-// A track that moves to another artist takes its history along: the days of its events and
-// impressions are marked stale before the move, so both artists' rollups are recomputed.
-const MARK_MOVED_TRACK_DAYS = `WITH moved AS (
-    SELECT t.id FROM json_each(?1) j JOIN tracks t ON t.id = j.value ->> '$.id' AND t.artist_id <> j.value ->> '$.artist_id')
-  INSERT INTO analytics_dirty_days (day, version)
-  SELECT day, 1 FROM (
-    SELECT e.ts / ${DAY_MS} AS day FROM moved JOIN events e ON e.track_id = moved.id
+// What a delta cannot express: a track that is new (its events arrived first), moves to another
+// artist, or changes duration (completions depend on it) changes the rollups of every day of its
+// history. Those days are marked, before the change, for a recompute from the raw rows.
+const MARK_CHANGED_TRACK_DAYS = `WITH changed AS (
+    SELECT j.value ->> '$.id' AS id FROM json_each(?1) j LEFT JOIN tracks t ON t.id = j.value ->> '$.id'
+    WHERE t.id IS NULL OR t.artist_id <> j.value ->> '$.artist_id' OR t.duration_ms <> j.value ->> '$.duration_ms')
+  INSERT INTO analytics_dirty_days (day, version, marked_at)
+  SELECT day, 1, ?2 FROM (
+    SELECT e.ts / ${DAY_MS} AS day FROM changed JOIN events e ON e.track_id = changed.id
     UNION
-    SELECT i.served_at / ${DAY_MS} FROM moved JOIN rec_items i ON i.track_id = moved.id) WHERE true
-  ON CONFLICT (day) DO UPDATE SET version = version + 1`;
+    SELECT i.served_at / ${DAY_MS} FROM changed JOIN rec_items i ON i.track_id = changed.id) WHERE true
+  ${MARK_DAYS_UPSERT}`;
 
 /**
  * Upserts tracks and their artists in one atomic batch (json_each keeps it to three statements).
- * A re-sent track replaces its previous row; created_at is kept. Moving a track to another artist
- * marks the days of its history stale, so rollups follow the move.
+ * A re-sent track replaces its previous row; created_at is kept. A new track with earlier events, a
+ * move to another artist or a new duration marks the days of its history stale, so rollups follow.
  */
 export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: number): Promise<void> {
   if (batch.length === 0) return;
@@ -37,7 +40,7 @@ export async function upsertTracks(db: Db, batch: readonly TrackInput[], now: nu
   const d1 = db.$client;
   const tracksJson = JSON.stringify(trackRows);
   await d1.batch([
-    d1.prepare(MARK_MOVED_TRACK_DAYS).bind(tracksJson),
+    d1.prepare(MARK_CHANGED_TRACK_DAYS).bind(tracksJson, now),
     d1
       .prepare(
         `INSERT INTO artists (id, name, created_at, updated_at)

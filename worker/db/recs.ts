@@ -78,7 +78,10 @@ export interface ServedList {
   items: Array<{ trackId: string; score: number | null; source: string; reason: string | null; campaignId: string | null }>;
 }
 
-/** Logs one served list and its impressions atomically (two statements whatever the list length). */
+/**
+ * Logs one served list and its impressions atomically (three statements whatever the list length),
+ * with a `rollup_pending` row under its rec_id so the rollup applier adds its impressions once.
+ */
 export async function insertServedList(db: Db, list: ServedList): Promise<void> {
   const d1 = db.$client;
   const items = list.items.map((it, position) => ({
@@ -101,5 +104,11 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
          FROM json_each(?1)`,
       )
       .bind(JSON.stringify(items), list.recId, list.userId, list.servedAt),
+    d1
+      .prepare(
+        `INSERT INTO rollup_pending (batch_id, kind, received_at)
+         SELECT ?1, 'impressions', ?2 WHERE EXISTS (SELECT 1 FROM rec_items WHERE rec_id = ?1)`,
+      )
+      .bind(list.recId, list.servedAt),
   ]);
 }

@@ -2,9 +2,9 @@ import { localClock } from '../analytics/clock.ts';
 import { COMPLETION_SHARE, DAY_MS, SKIP_BEFORE_MS, SKIP_POSITION_BINS, STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
 
-// The definitions, spelled in SQL over `ev` (events of the day joined with their track). Each
-// predicate is 0 or 1, never NULL: a comparison with a missing column (no source, no rec_id) is
-// NULL in SQL, and a sum of NULLs would break the rollups' NOT NULL columns for every artist.
+// The definitions, spelled in SQL over `ev` (events joined with their track). Each predicate is 0 or
+// 1, never NULL: a comparison with a missing column (no source, no rec_id) is NULL in SQL, and a sum
+// of NULLs would break the rollups' NOT NULL columns for every artist.
 const known = (predicate: string) => `coalesce(${predicate}, 0)`;
 const PLAY = `ev.type IN ('play_end', 'skip')`;
 const STREAM = known(`${PLAY} AND ev.ms_played >= ${STREAM_MIN_MS}`);
@@ -13,174 +13,296 @@ const COUNTED_SKIP = known(`ev.type = 'skip' AND ev.ms_played < ${SKIP_BEFORE_MS
 const ALGORITHMIC_STREAM = known(`${STREAM} AND (ev.rec_id IS NOT NULL OR ev.source IS 'algorithmic')`);
 const SKIP_DECILE = `min(${SKIP_POSITION_BINS - 1}, max(0, (ev.ms_played * ${SKIP_POSITION_BINS}) / ev.duration_ms))`;
 
-// ?1 day, ?2 and ?3 its bounds in ms, ?4 the artist when one artist is refreshed. For one artist the
-// CROSS JOIN makes SQLite walk the artist's tracks and then the (track_id, ts) indexes, instead of
-// every event of the day.
-const evOf = (oneArtist: boolean) => `ev AS (
-  SELECT e.type, e.user_id, e.track_id, e.ts, e.ms_played, e.source, e.surface, e.rec_id, t.artist_id, t.duration_ms
-  FROM ${oneArtist ? 'tracks t CROSS JOIN events e ON e.track_id = t.id' : 'events e JOIN tracks t ON t.id = e.track_id'}
-  WHERE e.ts >= ?2 AND e.ts < ?3 ${oneArtist ? 'AND t.artist_id = ?4' : ''})`;
-const impOf = (oneArtist: boolean) => `imp AS (
-  SELECT i.user_id, i.track_id, t.artist_id, coalesce(l.surface, 'unknown') AS surface
-  FROM ${oneArtist ? 'tracks t CROSS JOIN rec_items i ON i.track_id = t.id' : 'rec_items i JOIN tracks t ON t.id = i.track_id'}
-  LEFT JOIN rec_lists l ON l.rec_id = i.rec_id
-  WHERE i.served_at >= ?2 AND i.served_at < ?3 ${oneArtist ? 'AND t.artist_id = ?4' : ''})`;
+/**
+ * Which raw rows a rollup statement reads:
+ * - `day`: the rows of one UTC day (?2 ≤ ts < ?3, the day is ?1), for every artist or for the artist
+ *   ?4, leaving out rows whose batch delta is still pending (that delta will add them);
+ * - `batches`: the rows of the pending batches listed in ?1 (events) and ?2 (impressions), JSON arrays.
+ */
+type Source = { kind: 'day'; oneArtist: boolean } | { kind: 'batches' };
 
-const TRACK_DAILY = (
-  a: boolean,
-) => `INSERT INTO track_daily (track_id, day, artist_id, plays_started, plays, streams, completions, skips, ms_played,
-  saves, unsaves, playlist_adds, playlist_removes, shares, impressions, algorithmic_streams)
-WITH ${evOf(a)}, ${impOf(a)}, parts AS (
-  SELECT ev.track_id, ev.artist_id,
+const EV_COLS = `e.type, e.user_id, e.track_id, e.ts, e.ts / ${DAY_MS} AS day, e.ms_played, e.source, e.surface, e.rec_id, t.artist_id, t.duration_ms`;
+const IMP_COLS = `i.user_id, i.track_id, i.served_at / ${DAY_MS} AS day, t.artist_id, coalesce(l.surface, 'unknown') AS surface`;
+const NOT_PENDING = (batchCol: string) => `NOT EXISTS (SELECT 1 FROM rollup_pending p WHERE p.batch_id = ${batchCol})`;
+const PENDING_OF = (param: string, kind: string) =>
+  `json_each(${param}) b JOIN rollup_pending p ON p.batch_id = b.value AND p.kind = '${kind}'`;
+
+// For one artist the CROSS JOIN makes SQLite walk the artist's tracks and then the (track_id, ts)
+// indexes, instead of every event of the day.
+function rowsOf(src: Source): string {
+  if (src.kind === 'batches') {
+    return `ev AS (SELECT ${EV_COLS} FROM ${PENDING_OF('?1', 'events')}
+        JOIN events e ON e.batch_id = p.batch_id JOIN tracks t ON t.id = e.track_id),
+      imp AS (SELECT ${IMP_COLS} FROM ${PENDING_OF('?2', 'impressions')}
+        JOIN rec_items i ON i.rec_id = p.batch_id JOIN tracks t ON t.id = i.track_id LEFT JOIN rec_lists l ON l.rec_id = i.rec_id)`;
+  }
+  const a = src.oneArtist;
+  return `ev AS (SELECT ${EV_COLS}
+        FROM ${a ? 'tracks t CROSS JOIN events e ON e.track_id = t.id' : 'events e JOIN tracks t ON t.id = e.track_id'}
+        WHERE e.ts >= ?2 AND e.ts < ?3 ${a ? 'AND t.artist_id = ?4' : ''} AND ${NOT_PENDING('e.batch_id')}),
+      imp AS (SELECT ${IMP_COLS}
+        FROM ${a ? 'tracks t CROSS JOIN rec_items i ON i.track_id = t.id' : 'rec_items i JOIN tracks t ON t.id = i.track_id'}
+        LEFT JOIN rec_lists l ON l.rec_id = i.rec_id
+        WHERE i.served_at >= ?2 AND i.served_at < ?3 ${a ? 'AND t.artist_id = ?4' : ''} AND ${NOT_PENDING('i.rec_id')})`;
+}
+
+/** `col = col + excluded.col` for each column: deltas add; after a day's delete they simply insert. */
+const adding = (table: string, cols: readonly string[]) => cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+
+const TRACK_COUNTERS = [
+  'play_starts',
+  'plays',
+  'streams',
+  'completions',
+  'skips',
+  'ms_played',
+  'saves',
+  'unsaves',
+  'playlist_adds',
+  'playlist_removes',
+  'shares',
+  'impressions',
+  'algorithmic_streams',
+] as const;
+
+const TRACK_DAILY = (src: Source) => `INSERT INTO track_daily (track_id, day, artist_id, plays_started, ${TRACK_COUNTERS.join(', ')})
+WITH ${rowsOf(src)}, parts AS (
+  SELECT ev.track_id, ev.day, ev.artist_id,
     sum(ev.type = 'play_start') AS ps, sum(${PLAY}) AS plays, sum(${STREAM}) AS streams, sum(${COMPLETION}) AS completions,
     sum(${COUNTED_SKIP}) AS skips, sum(CASE WHEN ${PLAY} THEN ev.ms_played ELSE 0 END) AS ms,
     sum(ev.type = 'save') AS saves, sum(ev.type = 'unsave') AS unsaves, sum(ev.type = 'playlist_add') AS adds,
     sum(ev.type = 'playlist_remove') AS removes, sum(ev.type = 'share') AS shares, 0 AS impressions, sum(${ALGORITHMIC_STREAM}) AS algo
-  FROM ev GROUP BY ev.track_id
+  FROM ev GROUP BY ev.track_id, ev.day
   UNION ALL
-  SELECT track_id, artist_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), 0 FROM imp GROUP BY track_id)
-SELECT track_id, ?1, artist_id, max(sum(ps), sum(plays)), sum(plays), sum(streams), sum(completions), sum(skips), sum(ms),
+  SELECT track_id, day, artist_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), 0 FROM imp GROUP BY track_id, day)
+SELECT track_id, day, artist_id, max(sum(ps), sum(plays)), sum(ps), sum(plays), sum(streams), sum(completions), sum(skips), sum(ms),
   sum(saves), sum(unsaves), sum(adds), sum(removes), sum(shares), sum(impressions), sum(algo)
-FROM parts GROUP BY track_id`;
+FROM parts GROUP BY track_id, day
+ON CONFLICT (track_id, day) DO UPDATE SET artist_id = excluded.artist_id,
+  plays_started = max(track_daily.play_starts + excluded.play_starts, track_daily.plays + excluded.plays),
+  ${adding('track_daily', TRACK_COUNTERS)}`;
 
 // Funnel saves count only saves the app attributed to a surface; a save from the library has none.
 const BREAKDOWN = (
-  a: boolean,
+  src: Source,
 ) => `INSERT INTO track_daily_breakdown (track_id, day, dim, key, artist_id, streams, impressions, saves, count)
-WITH ${evOf(a)}, ${impOf(a)}, parts AS (
-  SELECT ev.track_id, ev.artist_id, 'source' AS dim, coalesce(ev.source, 'unknown') AS key, 1 AS streams, 0 AS impressions, 0 AS saves, 1 AS n
+WITH ${rowsOf(src)}, parts AS (
+  SELECT ev.track_id, ev.day, ev.artist_id, 'source' AS dim, coalesce(ev.source, 'unknown') AS key, 1 AS streams, 0 AS impressions,
+    0 AS saves, 1 AS n
   FROM ev WHERE ${STREAM}
   UNION ALL
-  SELECT ev.track_id, ev.artist_id, 'surface', coalesce(ev.surface, 'unknown'), ${ALGORITHMIC_STREAM}, 0, ev.type = 'save', 1
+  SELECT ev.track_id, ev.day, ev.artist_id, 'surface', coalesce(ev.surface, 'unknown'), ${ALGORITHMIC_STREAM}, 0, ev.type = 'save', 1
   FROM ev WHERE ${ALGORITHMIC_STREAM} OR (ev.type = 'save' AND ev.surface IS NOT NULL)
   UNION ALL
-  SELECT track_id, artist_id, 'surface', surface, 0, 1, 0, 1 FROM imp
+  SELECT track_id, day, artist_id, 'surface', surface, 0, 1, 0, 1 FROM imp
   UNION ALL
-  SELECT ev.track_id, ev.artist_id, 'skip_decile', CAST(${SKIP_DECILE} AS TEXT), 0, 0, 0, 1 FROM ev WHERE ev.type = 'skip')
-SELECT track_id, ?1, dim, key, artist_id, sum(streams), sum(impressions), sum(saves), sum(n)
-FROM parts GROUP BY track_id, dim, key`;
+  SELECT ev.track_id, ev.day, ev.artist_id, 'skip_decile', CAST(${SKIP_DECILE} AS TEXT), 0, 0, 0, 1 FROM ev WHERE ev.type = 'skip')
+SELECT track_id, day, dim, key, artist_id, sum(streams), sum(impressions), sum(saves), sum(n)
+FROM parts GROUP BY track_id, day, dim, key
+ON CONFLICT (track_id, day, dim, key) DO UPDATE SET artist_id = excluded.artist_id,
+  ${adding('track_daily_breakdown', ['streams', 'impressions', 'saves', 'count'])}`;
 
-const ARTIST_USER = (
-  a: boolean,
-) => `INSERT INTO artist_user_daily (artist_id, day, user_id, plays, streams, completions, saves, unsaves, impressions)
-WITH ${evOf(a)}, ${impOf(a)}, parts AS (
-  SELECT ev.artist_id, ev.user_id, sum(${PLAY}) AS plays, sum(${STREAM}) AS streams, sum(${COMPLETION}) AS completions,
+const USER_COUNTERS = ['plays', 'streams', 'completions', 'saves', 'unsaves', 'impressions'] as const;
+/** Per (artist, day, user): the activity the rows add. */
+const USER_PARTS = (src: Source) => `${rowsOf(src)}, parts AS (
+  SELECT ev.artist_id, ev.day, ev.user_id, sum(${PLAY}) AS plays, sum(${STREAM}) AS streams, sum(${COMPLETION}) AS completions,
     sum(ev.type = 'save') AS saves, sum(ev.type = 'unsave') AS unsaves, 0 AS impressions
-  FROM ev GROUP BY ev.artist_id, ev.user_id
+  FROM ev GROUP BY ev.artist_id, ev.day, ev.user_id
   UNION ALL
-  SELECT artist_id, user_id, 0, 0, 0, 0, 0, count(*) FROM imp GROUP BY artist_id, user_id)
-SELECT artist_id, ?1, user_id, sum(plays), sum(streams), sum(completions), sum(saves), sum(unsaves), sum(impressions)
-FROM parts GROUP BY artist_id, user_id`;
+  SELECT artist_id, day, user_id, 0, 0, 0, 0, 0, count(*) FROM imp GROUP BY artist_id, day, user_id),
+  au AS (SELECT artist_id, day, user_id, sum(plays) AS plays, sum(streams) AS streams, sum(completions) AS completions,
+    sum(saves) AS saves, sum(unsaves) AS unsaves, sum(impressions) AS impressions FROM parts GROUP BY artist_id, day, user_id)`;
 
-/** Streams of the day per artist, listener zone and UTC hour; the zone is resolved in JS. */
-const CLOCK_SOURCE = (a: boolean) => `WITH ${evOf(a)}
+const ARTIST_USER = (src: Source) => `INSERT INTO artist_user_daily (artist_id, day, user_id, ${USER_COUNTERS.join(', ')})
+WITH ${USER_PARTS(src)}
+SELECT artist_id, day, user_id, ${USER_COUNTERS.join(', ')} FROM au WHERE true
+ON CONFLICT (artist_id, day, user_id) DO UPDATE SET ${adding('artist_user_daily', USER_COUNTERS)}`;
+
+/**
+ * Distinct listeners and reach grow by the users whose day goes from no stream (no impression) to
+ * some. Runs before ARTIST_USER in the same transaction, so it sees the rows before the delta.
+ */
+const ARTIST_DAILY_DELTA = `INSERT INTO artist_daily (artist_id, day, listeners, reach)
+WITH ${USER_PARTS({ kind: 'batches' })}
+SELECT au.artist_id, au.day, sum(au.streams > 0 AND coalesce(a.streams, 0) = 0), sum(au.impressions > 0 AND coalesce(a.impressions, 0) = 0)
+FROM au LEFT JOIN artist_user_daily a ON a.artist_id = au.artist_id AND a.day = au.day AND a.user_id = au.user_id
+GROUP BY au.artist_id, au.day
+ON CONFLICT (artist_id, day) DO UPDATE SET ${adding('artist_daily', ['listeners', 'reach'])}`;
+
+// A day recompute derives it from the artist_user_daily rows the same batch has just written.
+const ARTIST_DAILY = (oneArtist: boolean) => `INSERT INTO artist_daily (artist_id, day, listeners, reach)
+SELECT artist_id, day, sum(streams > 0), sum(impressions > 0) FROM artist_user_daily
+WHERE day = ?1 ${oneArtist ? 'AND artist_id = ?2' : ''} GROUP BY artist_id`;
+
+/** Streams per artist, listener zone and UTC hour; the zone is resolved in JS. */
+const CLOCK_SOURCE = (src: Source) => `WITH ${rowsOf(src)}
 SELECT ev.artist_id AS artistId, u.timezone AS timezone, ev.ts / 3600000 AS utcHour, count(*) AS streams
 FROM ev LEFT JOIN users u ON u.id = ev.user_id WHERE ${STREAM}
 GROUP BY ev.artist_id, u.timezone, ev.ts / 3600000`;
 
-const CLOCK_INSERT = `INSERT INTO artist_clock_daily (artist_id, day, weekday, hour, streams)
-SELECT value ->> '$[0]', ?2, value ->> '$[1]', value ->> '$[2]', value ->> '$[3]' FROM json_each(?1) WHERE true`;
+const CLOCK_UPSERT = `INSERT INTO artist_clock_daily (artist_id, day, weekday, hour, streams)
+SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]' FROM json_each(?1) WHERE true
+ON CONFLICT (artist_id, day, weekday, hour) DO UPDATE SET streams = artist_clock_daily.streams + excluded.streams`;
 
-// Derived from the artist_user_daily rows the same batch has just written.
-const ARTIST_DAILY = (a: boolean) => `INSERT INTO artist_daily (artist_id, day, listeners, reach)
-SELECT artist_id, day, sum(streams > 0), sum(impressions > 0) FROM artist_user_daily
-WHERE day = ?1 ${a ? 'AND artist_id = ?2' : ''} GROUP BY artist_id`;
+type ClockSourceRow = { artistId: string; timezone: string | null; utcHour: number; streams: number };
+
+/**
+ * [artist, UTC day, local weekday, local hour, streams] rows. The listening clock is resolved per UTC
+ * hour: in zones with a half-hour offset the streams of a UTC hour go to the local hour containing
+ * its middle.
+ */
+function clockRows(source: readonly ClockSourceRow[]): (string | number)[][] {
+  const clock = new Map<string, number>();
+  for (const r of source) {
+    const { weekday, hour } = localClock(r.utcHour * 3_600_000 + 1_800_000, r.timezone);
+    const key = JSON.stringify([r.artistId, Math.floor(r.utcHour / 24), weekday, hour]);
+    clock.set(key, (clock.get(key) ?? 0) + r.streams);
+  }
+  return [...clock].map(([key, streams]) => [...(JSON.parse(key) as [string, number, number, number]), streams]);
+}
 
 const ROLLUP_TABLES = ['track_daily', 'track_daily_breakdown', 'artist_user_daily', 'artist_daily', 'artist_clock_daily'] as const;
 const TRACK_KEYED: ReadonlySet<string> = new Set(['track_daily', 'track_daily_breakdown']);
 
 /**
  * Re-derives the rollup rows of one UTC day (of one artist, or of everyone) from the raw events and
- * impressions of that day, in one atomic batch: delete, then insert. Running it twice gives the same
- * rows, which is what makes duplicates and late events harmless.
- *
- * The listening clock is resolved per UTC hour: in zones with a half-hour offset the streams of a
- * UTC hour go to the local hour containing its middle.
+ * impressions of that day, in one atomic batch: delete, then insert. Rows whose batch delta is still
+ * pending are left out: applying that delta adds them. Running it twice gives the same rows. This is
+ * also the reference the incremental path is tested against.
  *
  * @example await recomputeDay(db, 20_416) // 2025-11-24, every artist
  */
 export async function recomputeDay(db: Db, day: number, artistId?: string): Promise<void> {
   const d1 = db.$client;
-  const one = artistId !== undefined;
-  const args: unknown[] = [day, day * DAY_MS, (day + 1) * DAY_MS, ...(one ? [artistId] : [])];
-  const { results: clockSource } = await d1
-    .prepare(CLOCK_SOURCE(one))
+  const oneArtist = artistId !== undefined;
+  const src: Source = { kind: 'day', oneArtist };
+  const args: unknown[] = [day, day * DAY_MS, (day + 1) * DAY_MS, ...(oneArtist ? [artistId] : [])];
+  const { results } = await d1
+    .prepare(CLOCK_SOURCE(src))
     .bind(...args)
-    .all<{ artistId: string; timezone: string | null; utcHour: number; streams: number }>();
-  const clock = new Map<string, number>();
-  for (const r of clockSource) {
-    const { weekday, hour } = localClock(r.utcHour * 3_600_000 + 1_800_000, r.timezone);
-    const key = JSON.stringify([r.artistId, weekday, hour]);
-    clock.set(key, (clock.get(key) ?? 0) + r.streams);
-  }
-  const clockRows = [...clock].map(([key, streams]) => [...(JSON.parse(key) as [string, number, number]), streams]);
+    .all<ClockSourceRow>();
   // For one artist, rows keyed by track are deleted by the artist's current tracks as well: a track
   // moved here from another artist still has rows under its old artist id.
   const scopeOf = (t: (typeof ROLLUP_TABLES)[number]) =>
-    !one
+    !oneArtist
       ? 'day = ?1'
       : TRACK_KEYED.has(t)
         ? 'day = ?1 AND (artist_id = ?2 OR track_id IN (SELECT id FROM tracks WHERE artist_id = ?2))'
         : 'day = ?1 AND artist_id = ?2';
   await d1.batch([
-    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(one ? [artistId] : []))),
-    d1.prepare(TRACK_DAILY(one)).bind(...args),
-    d1.prepare(BREAKDOWN(one)).bind(...args),
-    d1.prepare(ARTIST_USER(one)).bind(...args),
-    d1.prepare(ARTIST_DAILY(one)).bind(day, ...(one ? [artistId] : [])),
-    d1.prepare(CLOCK_INSERT).bind(JSON.stringify(clockRows), day),
+    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(oneArtist ? [artistId] : []))),
+    d1.prepare(TRACK_DAILY(src)).bind(...args),
+    d1.prepare(BREAKDOWN(src)).bind(...args),
+    d1.prepare(ARTIST_USER(src)).bind(...args),
+    d1.prepare(ARTIST_DAILY(oneArtist)).bind(day, ...(oneArtist ? [artistId] : [])),
+    d1.prepare(CLOCK_UPSERT).bind(JSON.stringify(clockRows(results))),
   ]);
 }
 
-const WATERMARK_KEY = 'analytics.rollup_watermark';
-/**
- * A write whose timestamp was taken up to this long before it committed is still seen. Ingestion
- * takes its timestamp right before one batch insert, so seconds are plenty; a long overlap would
- * make every call re-mark the days of a bulk import until it expires.
- */
-const WATERMARK_OVERLAP_MS = 10_000;
+/** Pending batches one transaction applies; a batch is one ingest request (≤ 500 events) or one served list. */
+export const BATCHES_PER_DELTA = 64;
+
+export interface DeltaResult {
+  /** Batches whose delta was added. */
+  applied: number;
+  /** Batches whose delta failed on its own; they keep their pending row, with the error. */
+  failed: { batchId: string; error: string }[];
+}
 
 /**
- * Marks stale the UTC days of every event received, and every impression served, since the last
- * call (with an overlap for writes still in flight). Re-marking a day only costs a recompute, so
- * the overlap is safe. Triggers would be simpler, but D1 counts trigger writes in `meta.changes`,
- * which ingestion reports as stored events.
+ * Adds the rollup delta of pending batches, oldest first, in transactions of up to
+ * BATCHES_PER_DELTA batches. Each transaction deletes the pending rows of the batches it adds, and
+ * every statement reads only batches that are still pending, so a batch is added exactly once
+ * however often this runs. Callers serialise it (the RollupApplier Durable Object is the one
+ * writer): the listening clock is resolved in JS between a read and the transaction.
  *
- * @example await markStaleDays(db, Date.now())
+ * A transaction that fails is retried batch by batch, so one bad batch cannot hold up the rest; a
+ * batch that fails alone keeps its pending row with the error and is skipped until `retryFailed`.
+ *
+ * @example await applyPendingDeltas(db, { maxBatches: 1000 }) // { applied: 12, failed: [] }
  */
-export async function markStaleDays(db: Db, now: number): Promise<void> {
+export async function applyPendingDeltas(db: Db, opts: { maxBatches: number; retryFailed?: boolean }): Promise<DeltaResult> {
   const d1 = db.$client;
-  const row = await d1.prepare('SELECT value FROM settings WHERE key = ?1').bind(WATERMARK_KEY).first<{ value: string }>();
-  const from = Math.max(0, Number(row?.value ?? 0) - WATERMARK_OVERLAP_MS);
-  const mark = (table: string, dayOf: string, writtenAt: string) =>
-    d1
-      .prepare(
-        `INSERT INTO analytics_dirty_days (day, version)
-         SELECT DISTINCT ${dayOf} / ${DAY_MS}, 1 FROM ${table} WHERE ${writtenAt} > ?1 AND ${writtenAt} <= ?2
-         ON CONFLICT (day) DO UPDATE SET version = version + 1`,
-      )
-      .bind(from, now);
+  const { results: pending } = await d1
+    .prepare(
+      `SELECT batch_id AS batchId, kind FROM rollup_pending ${opts.retryFailed ? '' : 'WHERE error IS NULL'}
+       ORDER BY received_at, batch_id LIMIT ?1`,
+    )
+    .bind(opts.maxBatches)
+    .all<PendingBatch>();
+  const result: DeltaResult = { applied: 0, failed: [] };
+  const attempt = async (batches: PendingBatch[]): Promise<unknown> => {
+    try {
+      await applyDelta(db, batches);
+      result.applied += batches.length;
+      return null;
+    } catch (err) {
+      return err ?? new Error('unknown failure');
+    }
+  };
+  for (let i = 0; i < pending.length; i += BATCHES_PER_DELTA) {
+    const chunk = pending.slice(i, i + BATCHES_PER_DELTA);
+    if ((await attempt(chunk)) === null) continue;
+    for (const one of chunk) {
+      const err = await attempt([one]);
+      if (err === null) continue;
+      const error = err instanceof Error ? err.message : String(err);
+      result.failed.push({ batchId: one.batchId, error });
+      await d1.prepare('UPDATE rollup_pending SET error = ?2 WHERE batch_id = ?1').bind(one.batchId, error).run();
+    }
+  }
+  return result;
+}
+
+interface PendingBatch {
+  batchId: string;
+  kind: 'events' | 'impressions';
+}
+
+async function applyDelta(db: Db, batches: readonly PendingBatch[]): Promise<void> {
+  const d1 = db.$client;
+  const ids = (kind: string) => JSON.stringify(batches.filter((b) => b.kind === kind).map((b) => b.batchId));
+  const args = [ids('events'), ids('impressions')];
+  const all = JSON.stringify(batches.map((b) => b.batchId));
+  const src: Source = { kind: 'batches' };
+  const { results } = await d1
+    .prepare(CLOCK_SOURCE(src))
+    .bind(...args)
+    .all<ClockSourceRow>();
   await d1.batch([
-    mark('events', 'ts', 'received_at'),
-    mark('rec_items', 'served_at', 'served_at'),
+    d1.prepare(ARTIST_DAILY_DELTA).bind(...args),
+    d1.prepare(ARTIST_USER(src)).bind(...args),
+    d1.prepare(TRACK_DAILY(src)).bind(...args),
+    d1.prepare(BREAKDOWN(src)).bind(...args),
+    // The clock rows were read outside the transaction: add them only if every batch is still pending.
     d1
       .prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        `${CLOCK_UPSERT.replace(
+          'WHERE true',
+          'WHERE (SELECT count(*) FROM rollup_pending p JOIN json_each(?2) b ON p.batch_id = b.value) = json_array_length(?2)',
+        )}`,
       )
-      .bind(WATERMARK_KEY, String(now)),
+      .bind(JSON.stringify(clockRows(results)), all),
+    d1.prepare('DELETE FROM rollup_pending WHERE batch_id IN (SELECT value FROM json_each(?1))').bind(all),
   ]);
 }
+
+/**
+ * Marks days for a recompute from the raw rows: the upsert tail of an
+ * `INSERT INTO analytics_dirty_days (day, version, marked_at) SELECT …` whose rows are (day, 1, now).
+ * A day marked again keeps its first `marked_at`, the oldest change its rollups do not show yet.
+ */
+export const MARK_DAYS_UPSERT = 'ON CONFLICT (day) DO UPDATE SET version = analytics_dirty_days.version + 1';
 
 /** Marks every day of an inclusive range stale, e.g. after importing old impressions. */
-export async function markDaysStale(db: Db, from: number, to: number): Promise<void> {
+export async function markDaysStale(db: Db, from: number, to: number, now: number): Promise<void> {
   await db.$client
     .prepare(
       `WITH RECURSIVE d(day) AS (SELECT ?1 UNION ALL SELECT day + 1 FROM d WHERE day < ?2)
-       INSERT INTO analytics_dirty_days (day, version) SELECT day, 1 FROM d WHERE true
-       ON CONFLICT (day) DO UPDATE SET version = version + 1`,
+       INSERT INTO analytics_dirty_days (day, version, marked_at) SELECT day, 1, ?3 FROM d WHERE true
+       ${MARK_DAYS_UPSERT}`,
     )
-    .bind(from, to)
+    .bind(from, to, now)
     .run();
 }
 
@@ -192,15 +314,14 @@ export interface RefreshResult {
 }
 
 /**
- * Recomputes up to `maxDays` stale days for everyone (most recent first), clearing each mark only if
- * no new event arrived for that day meanwhile. One day that fails is reported and retried by the next
- * run; it never stops the others. The cron runs this; returns what is left.
+ * Recomputes up to `maxDays` marked days for everyone (most recent first), clearing each mark only
+ * if it was not marked again meanwhile. One day that fails is reported and retried by the next run;
+ * it never stops the others. Like the deltas, it must run serialised with them (RollupApplier).
  *
  * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0, failed: [] }
  */
 export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promise<RefreshResult> {
   const d1 = db.$client;
-  await markStaleDays(db, Date.now());
   const { results } = await d1
     .prepare('SELECT day, version FROM analytics_dirty_days ORDER BY day DESC LIMIT ?1')
     .bind(opts.maxDays)
@@ -219,21 +340,21 @@ export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promi
   return { refreshed: results.length - failed.length, remaining: left?.n ?? 0, failed };
 }
 
-/** Most days one read recomputes for its artist; older backlogs are the cron's job. */
-export const READ_REFRESH_MAX_DAYS = 31;
-
 /**
- * Makes one artist's rollups exact for `from…to` before a read: stale days in the range are
- * recomputed for that artist only (cheap: its tracks' events of those days). Marks stay for the cron,
- * which refreshes every artist. This is what makes reads current in `wrangler dev`, where cron
- * triggers never fire on their own. Returns how many days were recomputed.
+ * How fresh the rollups of `from…to` are: every event acknowledged before `asOf` is counted. That is
+ * `now`, unless a delta is still pending (then just before the oldest pending batch was received) or
+ * a day of the range awaits a recompute (then just before it was first marked). Two index lookups.
+ *
+ * @example await rollupsAsOf(db, { from: 20_400, to: 20_424 }, Date.now()) // 1795548815000
  */
-export async function freshenArtist(db: Db, artistId: string, from: number, to: number): Promise<number> {
-  await markStaleDays(db, Date.now());
-  const { results } = await db.$client
-    .prepare('SELECT day FROM analytics_dirty_days WHERE day BETWEEN ?1 AND ?2 ORDER BY day DESC LIMIT ?3')
-    .bind(from, to, READ_REFRESH_MAX_DAYS)
-    .all<{ day: number }>();
-  for (const { day } of results) await recomputeDay(db, day, artistId);
-  return results.length;
+export async function rollupsAsOf(db: Db, range: { from: number; to: number }, now: number): Promise<number> {
+  const row = await db.$client
+    .prepare(
+      `SELECT (SELECT min(received_at) FROM rollup_pending) AS pending,
+              (SELECT min(marked_at) FROM analytics_dirty_days WHERE day BETWEEN ?1 AND ?2) AS marked`,
+    )
+    .bind(range.from, range.to)
+    .first<{ pending: number | null; marked: number | null }>();
+  const oldest = Math.min(row?.pending ?? now + 1, row?.marked ?? now + 1);
+  return Math.min(now, oldest - 1);
 }

@@ -1,22 +1,42 @@
 /**
  * Analytics, audiences and campaigns tables.
  *
- * Rollups are pure functions of the raw `events` and `rec_items` of one UTC day: refreshing a day
- * deletes its rows and re-derives them (worker/db/rollups.ts), so duplicate deliveries and late events
- * can never be counted twice. Days are epoch days (`floor(ts / 86 400 000)`), UTC.
+ * Rollups are pure functions of the raw `events` and `rec_items`. They are kept current by deltas:
+ * each ingest request's new rows are added once, by batch id (`rollup_pending`,
+ * worker/db/rollup-deltas.ts). What a delta cannot express (a track uploaded after its events, a
+ * track moved to another artist, a new duration or time zone) marks whole days, which are re-derived
+ * from the raw rows (worker/db/rollups.ts). Days are epoch days (`floor(ts / 86 400 000)`), UTC.
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Days whose rollups are stale. Filled by triggers on events and rec_items (migration
- * `analytics_dirty_triggers`), so every write path (API, imports, bulk loads) marks its days.
- * `version` grows on every new write so a refresh only clears the mark it has seen.
+ * Days to re-derive from the raw rows, marked by catalogue and profile changes (and by admins after
+ * loading rows straight into the database). `version` grows on every new mark so a refresh only
+ * clears the mark it has seen; `marked_at` (first mark) bounds how fresh reads of the day are.
  */
 export const analyticsDirtyDays = sqliteTable('analytics_dirty_days', {
   day: integer('day').primaryKey(),
   version: integer('version').notNull().default(1),
+  markedAt: integer('marked_at').notNull().default(0),
 });
+
+/**
+ * Ingest requests (`kind` events) and served lists (`kind` impressions, batch id = rec_id) stored
+ * but not yet added to the rollups. Written in the same transaction as the rows; deleted in the
+ * same transaction that adds their delta, which makes applying a delta exactly-once.
+ */
+export const rollupPending = sqliteTable(
+  'rollup_pending',
+  {
+    batchId: text('batch_id').primaryKey(),
+    kind: text('kind', { enum: ['events', 'impressions'] }).notNull(),
+    receivedAt: integer('received_at').notNull(),
+    /** Set when applying the delta failed; the batch is retried by the admin refresh. */
+    error: text('error'),
+  },
+  (t) => [index('rollup_pending_received_idx').on(t.receivedAt)],
+);
 
 /** Additive per-track counters for one day; sums over days are exact. */
 export const trackDaily = sqliteTable(
@@ -25,7 +45,10 @@ export const trackDaily = sqliteTable(
     trackId: text('track_id').notNull(),
     day: integer('day').notNull(),
     artistId: text('artist_id').notNull(),
+    /** max(play_starts, plays): a play that ended was started, even if its play_start was lost. */
     playsStarted: integer('plays_started').notNull(),
+    /** play_start events as counted; kept so plays_started can be maintained by deltas. */
+    playStarts: integer('play_starts').notNull().default(0),
     plays: integer('plays').notNull(),
     streams: integer('streams').notNull(),
     completions: integer('completions').notNull(),

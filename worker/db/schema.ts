@@ -71,14 +71,18 @@ export const events = sqliteTable(
     playlistId: text('playlist_id'),
     device: text('device'),
     receivedAt: integer('received_at').notNull(),
+    /**
+     * The ingest request that stored the event. Its rollup delta is applied once, by batch
+     * (`rollup_pending`, worker/db/rollup-deltas.ts); null for rows loaded straight into SQLite.
+     */
+    batchId: text('batch_id'),
   },
   (t) => [
     index('events_user_ts_idx').on(t.userId, t.ts),
     index('events_track_ts_idx').on(t.trackId, t.ts),
     index('events_ts_idx').on(t.ts),
     index('events_rec_idx').on(t.recId),
-    // Analytics finds the days that received new events since its last refresh (worker/db/rollups.ts).
-    index('events_received_idx').on(t.receivedAt),
+    index('events_batch_idx').on(t.batchId),
   ],
 );
 

@@ -36,9 +36,10 @@ import {
   ZERO_COUNTERS,
 } from '../db/analytics.ts';
 import { createDb, type Db } from '../db/client.ts';
-import { freshenArtist, markDaysStale, refreshDirtyDays } from '../db/rollups.ts';
+import { markDaysStale, rollupsAsOf } from '../db/rollups.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, validationError, zodIssues } from '../errors.ts';
+import { rollupApplier } from '../rollups/applier.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
@@ -58,21 +59,27 @@ function ok<T extends z.ZodType>(description: string, schema: T) {
 
 const period = (r: DayRange) => ({ from: dayToIso(r.from), to: dayToIso(r.to) });
 
+/** The freshness of one answer: `as_of` for the JSON body, and the same instant as a header for CSV. */
+interface Freshness {
+  as_of: string;
+  headers: Record<string, string>;
+}
+
 /**
  * Scope first (a bound key learns nothing about other artists, not even existence), then existence,
- * then make the rollups of the days read exact.
+ * then how fresh the rollups of the days read are. Reads only read rollups: the rollup applier keeps
+ * them current (worker/rollups/applier.ts), so no read waits on a recompute.
  */
-async function openArtist(c: Context<AppEnv>, artistId: string, freshFrom: number, freshTo: number): Promise<Db> {
+async function openArtist(c: Context<AppEnv>, artistId: string, from: number, to: number): Promise<{ db: Db; fresh: Freshness }> {
   const principal = c.get('principal');
   requireRole(principal, 'admin', 'artist', 'marketer');
   assertArtistAccess(principal, artistId);
   const db = createDb(c.env.DB);
-  if (!(await artistExists(db, artistId))) throw new ApiError(404, 'artist_not_found', `No artist with id ${artistId}`);
-  const recomputed = await freshenArtist(db, artistId, freshFrom, freshTo);
-  // Stale marks are cleared only by a refresh of every artist: do a little of it after answering, so
-  // `wrangler dev` (where crons never fire) does not recompute the same days on every read.
-  if (recomputed > 0) c.executionCtx.waitUntil(refreshDirtyDays(db, { maxDays: 2 }));
-  return db;
+  const [exists, asOf] = await Promise.all([artistExists(db, artistId), rollupsAsOf(db, { from, to }, Date.now())]);
+  if (!exists) throw new ApiError(404, 'artist_not_found', `No artist with id ${artistId}`);
+  const as_of = new Date(asOf).toISOString();
+  c.header('Backbeat-As-Of', as_of);
+  return { db, fresh: { as_of, headers: { 'Backbeat-As-Of': as_of } } };
 }
 
 artistAnalytics.openapi(
@@ -89,7 +96,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     const prev = previousRange(range);
-    const db = await openArtist(c, id, prev.from, range.to);
+    const { db, fresh } = await openArtist(c, id, prev.from, range.to);
     const [totals, sources] = await Promise.all([
       periodTotals(db, id, range, prev),
       breakdownOver(db, { artistId: id }, ['source'], range),
@@ -100,10 +107,10 @@ artistAnalytics.openapi(
     );
     if (wantsCsv(c)) {
       const rows = Object.entries(metrics).map(([metric, v]) => ({ metric, label: METRICS[metric as keyof typeof METRICS].label, ...v }));
-      return csvResponse(toCsv(rows, ['metric', 'label', 'value', 'previous', 'change']), `${id}-overview.csv`);
+      return csvResponse(toCsv(rows, ['metric', 'label', 'value', 'previous', 'change']), `${id}-overview.csv`, fresh.headers);
     }
     const source_mix = sourceMix(new Map(sources.map((r) => [r.key, r.streams])));
-    return c.json({ artist_id: id, period: period(range), previous_period: period(prev), metrics, source_mix }, 200);
+    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, previous_period: period(prev), metrics, source_mix }, 200);
   },
 );
 
@@ -121,7 +128,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const db = await openArtist(c, id, range.from, range.to);
+    const { db, fresh } = await openArtist(c, id, range.from, range.to);
     const [counters, users] = await Promise.all([
       countersByBucket(db, { artistId: id }, range, q.granularity),
       q.metric === 'listeners' || q.metric === 'algorithmic_reach'
@@ -132,8 +139,8 @@ artistAnalytics.openapi(
       date: dayToIso(b),
       value: allMetrics(counters.get(b) ?? ZERO_COUNTERS, users?.get(b) ?? { listeners: 0, reach: 0 })[q.metric],
     }));
-    if (wantsCsv(c)) return csvResponse(toCsv(points, ['date', 'value']), `${id}-${q.metric}-${q.granularity}.csv`);
-    return c.json({ artist_id: id, metric: q.metric, granularity: q.granularity, period: period(range), points }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(points, ['date', 'value']), `${id}-${q.metric}-${q.granularity}.csv`, fresh.headers);
+    return c.json({ artist_id: id, metric: q.metric, granularity: q.granularity, period: period(range), as_of: fresh.as_of, points }, 200);
   },
 );
 
@@ -168,7 +175,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const db = await openArtist(c, id, range.from, range.to);
+    const { db, fresh } = await openArtist(c, id, range.from, range.to);
     const rows = (await trackCounters(db, id, range)).map(({ trackId, title, durationMs, ...counters }) => ({
       track_id: trackId,
       title,
@@ -176,8 +183,8 @@ artistAnalytics.openapi(
       ...derivedMetrics(counters),
     }));
     const tracks = sortRows(rows, q.sort, q.order);
-    if (wantsCsv(c)) return csvResponse(toCsv(tracks, TRACK_COLUMNS), `${id}-tracks.csv`);
-    return c.json({ artist_id: id, period: period(range), sort: q.sort, order: q.order, tracks }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(tracks, TRACK_COLUMNS), `${id}-tracks.csv`, fresh.headers);
+    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, sort: q.sort, order: q.order, tracks }, 200);
   },
 );
 
@@ -194,7 +201,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id, trackId } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const db = await openArtist(c, id, range.from, range.to);
+    const { db, fresh } = await openArtist(c, id, range.from, range.to);
     const track = await artistOfTrack(db, trackId);
     // A track of another artist is "not found" here: the URL's artist scopes the lookup.
     if (!track || track.artistId !== id) throw new ApiError(404, 'track_not_found', `Artist ${id} has no track ${trackId}`);
@@ -206,7 +213,8 @@ artistAnalytics.openapi(
     const skips = new Map(breakdown.filter((r) => r.dim === 'skip_decile').map((r) => [Number(r.key), r.count]));
     const sources = new Map(breakdown.filter((r) => r.dim === 'source').map((r) => [r.key, r.streams]));
     const skip_positions = skipHistogram(skips);
-    if (wantsCsv(c)) return csvResponse(toCsv(skip_positions, ['bin', 'from_share', 'to_share', 'skips']), `${trackId}-skip-positions.csv`);
+    if (wantsCsv(c))
+      return csvResponse(toCsv(skip_positions, ['bin', 'from_share', 'to_share', 'skips']), `${trackId}-skip-positions.csv`, fresh.headers);
     return c.json(
       {
         track_id: trackId,
@@ -214,6 +222,7 @@ artistAnalytics.openapi(
         title: track.title,
         duration_ms: track.durationMs,
         period: period(range),
+        as_of: fresh.as_of,
         metrics: derivedMetrics(counters),
         skip_positions,
         source_mix: sourceMix(sources),
@@ -237,11 +246,11 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     // New vs returning reads each listener's first-ever stream: every stale day up to `to` matters.
-    const db = await openArtist(c, id, 0, range.to);
+    const { db, fresh } = await openArtist(c, id, 0, range.to);
     const [cells, listeners] = await Promise.all([listeningClock(db, id, range), listenersOf(db, id, range)]);
     const clock = clockGrid(cells);
-    if (wantsCsv(c)) return csvResponse(toCsv(clock, ['weekday', 'hour', 'streams']), `${id}-listening-clock.csv`);
-    return c.json({ artist_id: id, period: period(range), ...audienceSummary(listeners, range.from), clock }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(clock, ['weekday', 'hour', 'streams']), `${id}-listening-clock.csv`, fresh.headers);
+    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, ...audienceSummary(listeners, range.from), clock }, 200);
   },
 );
 
@@ -258,7 +267,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const db = await openArtist(c, id, range.from, range.to);
+    const { db, fresh } = await openArtist(c, id, range.from, range.to);
     const [surfaces, users, dailyCounters, dailyUsers] = await Promise.all([
       breakdownOver(db, { artistId: id }, ['surface'], range),
       distinctUsersOver(db, id, range),
@@ -275,18 +284,22 @@ artistAnalytics.openapi(
       }))
       .sort((a, b) => b.impressions - a.impressions || a.surface.localeCompare(b.surface));
     if (wantsCsv(c))
-      return csvResponse(toCsv(funnel, ['surface', 'impressions', 'streams', 'saves', 'conversion']), `${id}-reach-funnel.csv`);
+      return csvResponse(
+        toCsv(funnel, ['surface', 'impressions', 'streams', 'saves', 'conversion']),
+        `${id}-reach-funnel.csv`,
+        fresh.headers,
+      );
     const series = bucketsOf(range, 'day').map((d) => ({
       date: dayToIso(d),
       impressions: dailyCounters.get(d)?.impressions ?? 0,
       reach: dailyUsers.get(d)?.reach ?? 0,
       algorithmic_streams: dailyCounters.get(d)?.algorithmicStreams ?? 0,
     }));
-    return c.json({ artist_id: id, period: period(range), reach: users.reach, funnel, series }, 200);
+    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, reach: users.reach, funnel, series }, 200);
   },
 );
 
-/** Admin: refresh stale rollup days now (what the cron does every minute). */
+/** Admin: bring the rollups up to date now (what the applier does after every ingest, and the cron every minute). */
 export const analyticsAdmin = newRouter();
 
 analyticsAdmin.openapi(
@@ -294,7 +307,7 @@ analyticsAdmin.openapi(
     method: 'post',
     path: '/refresh',
     tags: ['Artist analytics'],
-    summary: 'Recompute stale rollup days now (the cron does this every minute)',
+    summary: 'Apply every pending rollup delta and recompute marked days now (the applier and the cron do this on their own)',
     security: bearerAuth,
     request: { body: { content: { 'application/json': { schema: RefreshBody } }, required: false } },
     responses: {
@@ -306,9 +319,9 @@ analyticsAdmin.openapi(
     requireRole(c.get('principal'), 'admin');
     const parsed = RefreshBody.safeParse((await c.req.json().catch(() => null)) ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, 'json'));
-    const db = createDb(c.env.DB);
     const { max_days, stale_from, stale_to } = parsed.data;
-    if (stale_from) await markDaysStale(db, isoToDay(stale_from), isoToDay(stale_to ?? stale_from));
-    return c.json(await refreshDirtyDays(db, { maxDays: max_days }), 200);
+    if (stale_from) await markDaysStale(createDb(c.env.DB), isoToDay(stale_from), isoToDay(stale_to ?? stale_from), Date.now());
+    const { deltas, ...days } = await rollupApplier(c.env).refresh({ maxDays: max_days, retryFailed: true });
+    return c.json({ ...days, batches_applied: deltas.applied, failed_batches: deltas.failed }, 200);
   },
 );

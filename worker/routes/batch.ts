@@ -22,6 +22,8 @@ export interface BatchSpec<S extends z.ZodType, K extends string> {
   idKey: K;
   /** Singular noun for messages ("event", "listener"). */
   noun: string;
+  /** Checks that need more than the item (the caller's role, the clock): issues with paths relative to the item. */
+  check?: (item: z.output<S>) => FieldIssue[];
 }
 
 /**
@@ -34,18 +36,23 @@ export function validateEach<S extends z.ZodType, K extends string>(
   schema: S,
   field: string,
   idKey: K,
+  check?: (item: z.output<S>) => FieldIssue[],
 ): { valid: z.output<S>[]; rejected: Rejected<K>[] } {
   const valid: z.output<S>[] = [];
   const rejected: Rejected<K>[] = [];
   items.forEach((item, index) => {
     const parsed = schema.safeParse(item);
-    if (parsed.success) {
+    const prefix = `${field}[${index}]`;
+    const errors = parsed.success
+      ? (check?.(parsed.data) ?? []).map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix }))
+      : zodIssues(parsed.error, prefix);
+    if (parsed.success && errors.length === 0) {
       valid.push(parsed.data);
       return;
     }
     const raw = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[idKey] : undefined;
     const id = typeof raw === 'string' ? raw : null;
-    rejected.push({ index, [idKey]: id, errors: zodIssues(parsed.error, `${field}[${index}]`) } as Rejected<K>);
+    rejected.push({ index, [idKey]: id, errors } as Rejected<K>);
   });
   return { valid, rejected };
 }
@@ -59,7 +66,7 @@ export async function readBatch<S extends z.ZodType, K extends string>(
   spec: BatchSpec<S, K>,
 ): Promise<{ valid: z.output<S>[]; rejected: Rejected<K>[] }> {
   const items = batchItems(await readJsonBody(c), spec.field, spec.max);
-  const result = validateEach(items, spec.schema, spec.field, spec.idKey);
+  const result = validateEach(items, spec.schema, spec.field, spec.idKey, spec.check);
   if (result.valid.length === 0) {
     throw new ApiError(422, `all_${spec.field}_rejected`, `No ${spec.noun} in the batch is valid`, { rejected: result.rejected });
   }

@@ -1,7 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
+import { DAY_MS } from '../analytics/definitions.ts';
 import { requireRole } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { insertEvents } from '../db/events.ts';
+import { pokeRollups } from '../rollups/applier.ts';
+import { hotWindowDays } from '../rollups/window.ts';
 import { EventBatchSchema, EventSchema, IngestResultSchema, MAX_EVENTS_PER_BATCH } from '../schemas/event.ts';
 import { batchResponses, batchStatus, readBatch } from './batch.ts';
 import { newRouter } from './router.ts';
@@ -17,7 +20,10 @@ const ingestRoute = createRoute({
   description:
     'Up to 500 events and 1 MB per request. Each event is validated on its own: valid events are stored ' +
     'even when others in the batch are rejected (answer 207), and a resent event_id is never counted twice. ' +
-    'A 2xx answer means the accepted events are durably stored.',
+    'A 2xx answer means the accepted events are durably stored; they show in analytics within seconds ' +
+    '(every analytics answer says `as_of`). App keys may send events up to `EVENTS_HOT_DAYS` (35) days old: ' +
+    'older ones are rejected with code `too_old`, since their day may already be archived and a resend could not ' +
+    'be recognised. Admin keys may backfill older history (imports), deduplicated against the hot window only.',
   security: bearerAuth,
   request: { body: { content: { 'application/json': { schema: EventBatchSchema } }, required: true } },
   responses: batchResponses(IngestResultSchema, 'event', 'events'),
@@ -28,15 +34,30 @@ const ingestRoute = createRoute({
 events.openAPIRegistry.registerPath(ingestRoute);
 
 events.post('/', async (c) => {
-  requireRole(c.get('principal'), 'app', 'admin');
+  const principal = c.get('principal');
+  requireRole(principal, 'app', 'admin');
+  const now = Date.now();
+  // The dedupe window is the hot window: an app's resend always finds its original in D1.
+  const oldest = principal.role === 'admin' ? Number.NEGATIVE_INFINITY : (Math.floor(now / DAY_MS) - hotWindowDays(c.env) + 1) * DAY_MS;
   const { valid, rejected } = await readBatch(c, {
     field: 'events',
     max: MAX_EVENTS_PER_BATCH,
     schema: EventSchema,
     idKey: 'event_id',
     noun: 'event',
+    check: (e) =>
+      e.ts >= oldest
+        ? []
+        : [
+            {
+              path: 'ts',
+              code: 'too_old',
+              message: `ts must be on or after ${new Date(oldest).toISOString()} (the ${hotWindowDays(c.env)}-day window)`,
+            },
+          ],
   });
-  const { stored } = await insertEvents(createDb(c.env.DB), valid, Date.now());
+  const { stored } = await insertEvents(createDb(c.env.DB), valid, now);
+  if (stored > 0) c.executionCtx.waitUntil(pokeRollups(c.env));
   const body = { accepted: valid.length, stored, duplicates: valid.length - stored, rejected };
   return c.json(body, batchStatus(rejected));
 });

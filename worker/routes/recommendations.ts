@@ -10,6 +10,7 @@ import type { ListeningContext } from '../recs/context.ts';
 import { type RecommendOptions, recommend } from '../recs/recommend.ts';
 import { servingState } from '../recs/serving-state.ts';
 import { PhaseTimer } from '../recs/timing.ts';
+import { pokeRollups } from '../rollups/applier.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { RecommendationBodySchema, RecommendationQuerySchema, RecommendationSchema } from '../schemas/recommendations.ts';
@@ -107,9 +108,11 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
         reason: it.reason,
         campaignId: it.campaignId,
       })),
-    }).catch((err: unknown) =>
-      console.error(JSON.stringify({ level: 'error', recId, message: `impression log failed: ${(err as Error).message}` })),
-    ),
+    })
+      .then(() => pokeRollups(c.env))
+      .catch((err: unknown) =>
+        console.error(JSON.stringify({ level: 'error', recId, message: `impression log failed: ${(err as Error).message}` })),
+      ),
   );
   c.header('Server-Timing', timer.header());
   return c.json(

@@ -1,17 +1,13 @@
 import { DAY_MS } from '../analytics/definitions.ts';
 import { epochDay } from '../analytics/period.ts';
 import type { Db } from '../db/client.ts';
-import { freshenArtist } from '../db/rollups.ts';
 import { artistListeners, completedNotSaved, genreListening, lapsed, superListeners } from '../db/segments.ts';
 import type { SegmentRule } from './rules.ts';
 import { centroid, nearest, TASTE_FEATURE_NAMES, tasteVectors } from './taste.ts';
 
-/** Rules that look at all of a user's history ("never saved", "never played") freshen every stale day. */
-const ALL_HISTORY = 0;
-
 /**
- * The user ids a rule selects at `now` (windows end today, UTC), sorted. Rollups of the days the rule
- * reads are made exact first.
+ * The user ids a rule selects at `now` (windows end today, UTC), sorted, read from the rollups as
+ * the applier keeps them (seconds behind ingest).
  *
  * @example await segmentMembers(db, { type: 'lapsed', artist_id: 'a-1', min_streams: 3, active_days: 90, lapsed_days: 28 }, Date.now())
  */
@@ -20,23 +16,19 @@ export async function segmentMembers(db: Db, rule: SegmentRule, now: number): Pr
   switch (rule.type) {
     case 'completed_not_saved': {
       const from = today - rule.window_days + 1;
-      await freshenArtist(db, rule.artist_id, ALL_HISTORY, today);
       return completedNotSaved(db, rule, from);
     }
     case 'lapsed': {
       const lapsedFrom = today - rule.lapsed_days + 1;
       const activeFrom = lapsedFrom - rule.active_days;
-      await freshenArtist(db, rule.artist_id, activeFrom, today);
       return lapsed(db, rule, activeFrom, lapsedFrom);
     }
     case 'super_listeners': {
       const from = today - rule.window_days + 1;
-      await freshenArtist(db, rule.artist_id, ALL_HISTORY, today);
       return superListeners(db, rule, from);
     }
     case 'lookalike': {
       const from = today - rule.window_days + 1;
-      await freshenArtist(db, rule.artist_id, ALL_HISTORY, today);
       const ranked = await lookalikes(db, rule.artist_id, from, rule.size);
       return ranked.map((r) => r.userId).sort();
     }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activeBoostsForUser } from '../../../worker/campaigns/boosts.ts';
 import { isHoldout } from '../../../worker/campaigns/holdout.ts';
 import { createDb } from '../../../worker/db/client.ts';
-import { api, type ErrorEnvelope, mintKey, track } from '../helpers.ts';
+import { api, type ErrorEnvelope, mintKey, settleRollups, track } from '../helpers.ts';
 
 const P = 'sg';
 const DAY = 86_400_000;
@@ -35,6 +35,7 @@ async function send(events: unknown[]) {
     const res = await api('/v1/events', { body: { events: events.slice(i, i + 500) } });
     if (res.status !== 200) throw new Error(`events: ${res.status} ${await res.text()}`);
   }
+  await settleRollups();
 }
 
 beforeAll(async () => {

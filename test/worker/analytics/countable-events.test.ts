@@ -2,7 +2,7 @@
  * Issue 12, defects 1 and 2: an event the API accepts must never break a later read or refresh.
  */
 import { describe, expect, it } from 'vitest';
-import { api, event, track } from '../helpers.ts';
+import { api, event, settleRollups, track } from '../helpers.ts';
 
 const FROM = '2026-10-01';
 const TO = '2026-10-10';
@@ -26,6 +26,7 @@ describe('Countable events', () => {
       body: { events: [event({ user_id: 'ce-u1', track_id: 'ce-t1', type: 'play_end', ts: TS, ms_played: 190_000 })] },
     });
     expect(sent.status).toBe(200);
+    await settleRollups();
     await expectAllViews('ce-a1');
     const overview = (await (await api(`/v1/artists/ce-a1/overview?${q}`)).json()) as {
       metrics: Record<string, { value: number | null }>;
@@ -48,9 +49,11 @@ describe('Countable events', () => {
       },
     });
     expect(sent.status).toBe(200);
+    await settleRollups();
     await expectAllViews('ce-old'); // rolls the day up under the old artist
     const moved = await api('/v1/tracks', { method: 'PUT', body: { tracks: [track('ce-t2', 'ce-new')] } });
     expect(moved.status).toBe(200);
+    await settleRollups();
     await expectAllViews('ce-new');
     const csv = await api(`/v1/artists/ce-new/tracks?${q}&format=csv`);
     expect(csv.status).toBe(200);

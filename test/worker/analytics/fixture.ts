@@ -3,7 +3,7 @@
  * Ids are prefixed per file so test files sharing a database never see each other's rows.
  */
 import { env } from 'cloudflare:workers';
-import { api, track } from '../helpers.ts';
+import { api, settleRollups, track } from '../helpers.ts';
 
 export const at = (iso: string) => Date.parse(iso);
 
@@ -77,6 +77,7 @@ export async function seedCatalogue(p: string): Promise<void> {
 export async function sendEvents(events: unknown[]): Promise<void> {
   const res = await api('/v1/events', { body: { events } });
   if (res.status !== 200) throw new Error(`sending events failed: ${res.status} ${await res.text()}`);
+  await settleRollups();
 }
 
 /** Impressions as the serving helper writes them: r1 (home, D1) shows t1 and t2 to u1; r2 (daily_mix, D2) t1 to u3. */
@@ -97,10 +98,16 @@ export async function seedImpressions(p: string): Promise<void> {
         `INSERT INTO rec_items (rec_id, position, track_id, user_id, source, reason, served_at) VALUES (?, ?, ?, ?, 'model', 'cf', ?)`,
       ).bind(...i),
     ),
+    ...lists.map(([recId, , , servedAt]) =>
+      env.DB.prepare(`INSERT INTO rollup_pending (batch_id, kind, received_at) VALUES (?, 'impressions', ?)`).bind(recId, servedAt),
+    ),
   ]);
+  await settleRollups();
 }
 
 /** u1 listens from New York; u2 and u3 have no known zone (UTC). */
 export async function setTimezones(p: string): Promise<void> {
-  await env.DB.prepare('UPDATE users SET timezone = ? WHERE id = ?').bind('America/New_York', `${p}-u1`).run();
+  const res = await api('/v1/users', { method: 'PUT', body: { users: [{ id: `${p}-u1`, timezone: 'America/New_York' }] } });
+  if (res.status !== 200) throw new Error(`setting time zones failed: ${res.status} ${await res.text()}`);
+  await settleRollups();
 }
