@@ -14,13 +14,18 @@ async function countEvents(): Promise<number> {
   return row?.n ?? 0;
 }
 
+const DAY = 86_400_000;
+/** Three days ago at 09:00 UTC, written as 10:00 in a +01:00 zone. */
+const THREE_DAYS_AGO = Math.floor(Date.now() / DAY - 3) * DAY + 9 * 3_600_000;
+const THREE_DAYS_AGO_CET = `${new Date(THREE_DAYS_AGO + 3_600_000).toISOString().slice(0, 19)}+01:00`;
+
 describe('POST /v1/events', () => {
   it('Should store a valid batch and create users on first sight', async () => {
     const app = await mintKey('app');
     const batch = [
       event({ user_id: 'new-user', type: 'play_start' }),
       event({ user_id: 'new-user', type: 'play_end', ms_played: 185_000, context: { source: 'algorithmic', rec_id: 'r1', position: 2 } }),
-      event({ user_id: 'new-user', type: 'save', ts: '2026-11-01T10:00:00+01:00' }),
+      event({ user_id: 'new-user', type: 'save', ts: THREE_DAYS_AGO_CET }),
     ];
     const res = await api('/v1/events', { key: app, body: { events: batch } });
     expect(res.status).toBe(200);
@@ -30,7 +35,7 @@ describe('POST /v1/events', () => {
       .all();
     expect(stored.results).toContainEqual({
       type: 'save',
-      ts: Date.parse('2026-11-01T09:00:00Z'),
+      ts: THREE_DAYS_AGO,
       ms_played: null,
       source: null,
       rec_id: null,
@@ -54,6 +59,37 @@ describe('POST /v1/events', () => {
     expect(retry.status).toBe(200);
     expect(await retry.json()).toMatchObject({ accepted: 3, stored: 0, duplicates: 3 });
     expect(await countEvents()).toBe(before + 2);
+  });
+
+  it('Should dedupe within the hot window, and refuse app events older than it with too_old at their ts', async () => {
+    const app = await mintKey('app');
+    // EVENTS_HOT_DAYS is 35: today and the 34 UTC days before it.
+    const oldest = (Math.floor(Date.now() / DAY) - 34) * DAY;
+    const edge = event({ user_id: 'window-user', ts: oldest });
+    const tooOld = event({ user_id: 'window-user', ts: oldest - 1 });
+    const res = await api('/v1/events', { key: app, body: { events: [edge, tooOld] } });
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as IngestResult;
+    expect(body).toMatchObject({ accepted: 1, stored: 1 });
+    expect(body.rejected).toEqual([
+      {
+        index: 1,
+        event_id: tooOld.event_id,
+        errors: [{ path: 'events[1].ts', code: 'too_old', message: expect.stringContaining('35-day') }],
+      },
+    ]);
+    // The oldest accepted event is still deduplicated, and a batch of duplicates leaves no rollup work.
+    const pendingBefore = await env.DB.prepare('SELECT count(*) AS n FROM rollup_pending').first<{ n: number }>();
+    const again = await api('/v1/events', { key: app, body: { events: [edge] } });
+    expect(await again.json()).toMatchObject({ accepted: 1, stored: 0, duplicates: 1 });
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM rollup_pending').first<{ n: number }>()).toEqual(pendingBefore);
+    // Only too-old events: 422 with every rejection.
+    const none = await api('/v1/events', { key: app, body: { events: [tooOld] } });
+    expect(none.status).toBe(422);
+    expect(((await none.json()) as ErrorEnvelope).error.code).toBe('all_events_rejected');
+    // Admin keys backfill history of any age.
+    const backfill = await api('/v1/events', { body: { events: [event({ user_id: 'window-user', ts: oldest - 400 * DAY })] } });
+    expect(await backfill.json()).toMatchObject({ stored: 1, rejected: [] });
   });
 
   it('Should store valid events and reject invalid ones with their index and field path', async () => {
