@@ -96,6 +96,18 @@ function obj(v: unknown, field: string): Obj {
   if (!isObj(v)) throw new BundleError(field, `expected an object, got ${show(v)}`);
   return v;
 }
+/**
+ * Versions and file names become R2 keys (`models/<version>/<file>`): no `/`, no leading dot, so no
+ * two uploads can ever share a key and a version can never reach into another's folder.
+ */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+function name(v: unknown, field: string): string {
+  const s = str(v, field);
+  if (!NAME.test(s)) {
+    throw new BundleError(field, `expected 1–128 of A–Z a–z 0–9 . _ - (no "/"), starting with a letter or digit, got ${show(s)}`);
+  }
+  return s;
+}
 function str(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.length === 0) throw new BundleError(field, `expected a non-empty string, got ${show(v)}`);
   return v;
@@ -158,8 +170,15 @@ export function parseManifest(json: unknown): Manifest {
   const o = obj(json, 'manifest');
   if (o.format !== BUNDLE_FORMAT) throw new BundleError('format', `expected "${BUNDLE_FORMAT}", got ${show(o.format)}`);
   const files = obj(o.files, 'files');
-  const parsedFiles: Manifest['files'] = { scorer: str(files.scorer, 'files.scorer'), items: str(files.items, 'files.items') };
-  if (files.content !== undefined) parsedFiles.content = str(files.content, 'files.content');
+  const parsedFiles: Manifest['files'] = { scorer: name(files.scorer, 'files.scorer'), items: name(files.items, 'files.items') };
+  if (files.content !== undefined) parsedFiles.content = name(files.content, 'files.content');
+  const seen = new Map<string, string>();
+  for (const [role, file] of Object.entries(parsedFiles)) {
+    if (file === MANIFEST_FILE) throw new BundleError(`files.${role}`, `${MANIFEST_FILE} is the manifest itself`);
+    const other = seen.get(file);
+    if (other) throw new BundleError(`files.${role}`, `${file} is already files.${other}`);
+    seen.set(file, role);
+  }
   const sha = obj(o.sha256, 'sha256');
   const sha256: Record<string, string> = {};
   for (const [name, h] of Object.entries(sha)) {
@@ -175,7 +194,7 @@ export function parseManifest(json: unknown): Manifest {
   if (halfLifeDays <= 0) throw new BundleError('halfLifeDays', `expected > 0, got ${halfLifeDays}`);
   return {
     format: BUNDLE_FORMAT,
-    version: str(o.version, 'version'),
+    version: name(o.version, 'version'),
     createdAt: str(o.createdAt, 'createdAt'),
     items: posInt(o.items, 'items'),
     dims: posInt(o.dims, 'dims'),

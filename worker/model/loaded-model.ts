@@ -2,7 +2,14 @@
  * A bundle made ready to serve: sessions created, item ids indexed, item embeddings read out of
  * the scorer for diversity and similarity. Built once per isolate and version (see active-model.ts).
  */
-import { CONTENT_IO, type Manifest, SCORER_IO, SCORER_ITEM_EMBEDDINGS, verifyBundleFiles } from '../../models/bundle/manifest.ts';
+import {
+  BundleError,
+  CONTENT_IO,
+  type Manifest,
+  SCORER_IO,
+  SCORER_ITEM_EMBEDDINGS,
+  verifyBundleFiles,
+} from '../../models/bundle/manifest.ts';
 import { MATVEC_INPUT, MATVEC_OUTPUT, matvecModel } from './matvec-graph.ts';
 import { readFloatInitializer } from './onnx-initializer.ts';
 import { createSession, type OrtSession, runSession, serialised, Tensor } from './onnx-runtime.ts';
@@ -94,15 +101,22 @@ export async function loadModel(manifest: Manifest, files: Record<string, Uint8A
   const scorerBytes = files[manifest.files.scorer] as Uint8Array;
   const embedding = readFloatInitializer(scorerBytes, SCORER_ITEM_EMBEDDINGS);
   if (embedding?.dims.length !== 2) {
-    throw new Error(`model ${manifest.version}: scorer has no float32 [items, dims] initializer ${SCORER_ITEM_EMBEDDINGS}`);
+    throw new BundleError('files.scorer', `scorer has no float32 [items, dims] initializer ${SCORER_ITEM_EMBEDDINGS}`);
   }
   const width = embedding.dims[1] as number;
-  if (width !== manifest.dims)
-    throw new Error(
-      `model ${manifest.version}: ${SCORER_ITEM_EMBEDDINGS} is [${embedding.dims.join(', ')}], manifest says dims ${manifest.dims}`,
-    );
+  if (width !== manifest.dims) {
+    throw new BundleError('dims', `${SCORER_ITEM_EMBEDDINGS} is [${embedding.dims.join(', ')}], manifest says dims ${manifest.dims}`);
+  }
   const dims = width;
   const n = itemIds.length;
+  // A NaN or infinite factor makes every score NaN: every list would come back empty.
+  const bad = embedding.data.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) {
+    throw new BundleError(
+      'files.scorer',
+      `${SCORER_ITEM_EMBEDDINGS} holds ${embedding.data[bad]} for item ${itemIds[Math.floor(bad / dims)]} (row ${Math.floor(bad / dims)}); every factor must be finite`,
+    );
+  }
   const scorer = await createSession(scorerBytes);
   const matvec = await createSession(matvecModel(embedding.data, n, dims));
   const contentBytes = manifest.files.content ? files[manifest.files.content] : undefined;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SCORER_ITEM_EMBEDDINGS } from '../../../models/bundle/manifest.ts';
+import { readFloatInitializer } from '../../../worker/model/onnx-initializer.ts';
 import { api, type ErrorEnvelope, event, mintKey } from '../helpers.ts';
-import { BUNDLES, putCatalogue, type RecList, uploadBundle, versionOf } from './setup.ts';
+import { BUNDLES, decode, putCatalogue, type RecList, uploadBundle, versionOf } from './setup.ts';
 
 const [A, B] = BUNDLES as [(typeof BUNDLES)[0], (typeof BUNDLES)[0]];
 
@@ -39,6 +41,45 @@ describe('Model lifecycle', () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as ErrorEnvelope).error.details?.issues?.[0]?.path).toBe(field);
     }
+  });
+
+  it('Should refuse versions and file names that could share or escape an R2 key, naming the field', async () => {
+    const cases: Array<[Parameters<typeof uploadBundle>[1], string]> = [
+      [{ manifest: (m) => (m.version = 'X/y') }, 'version'],
+      [{ manifest: (m) => (m.version = '..') }, 'version'],
+      [{ manifest: (m) => (m.files = { ...(m.files as object), items: 'y/items.json' }) }, 'files.items'],
+      [{ manifest: (m) => (m.files = { ...(m.files as object), items: 'manifest.json' }) }, 'files.items'],
+    ];
+    for (const [tamper, field] of cases) {
+      const res = await uploadBundle(B, tamper);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      const err = (await res.json()) as ErrorEnvelope;
+      expect(err.error.code).toBe('invalid_bundle');
+      expect(err.error.details?.issues?.[0]?.path).toBe(field);
+    }
+  });
+
+  it('Should refuse a bundle whose item factors are not finite', async () => {
+    const scorer = decode(B.files['scorer.onnx'] as string);
+    const embedding = readFloatInitializer(scorer, SCORER_ITEM_EMBEDDINGS);
+    if (!embedding) throw new Error('fixture scorer has no item embeddings');
+    // The factors sit in the file as little-endian float32: find the first row and poison one value.
+    const head = new Uint8Array(embedding.data.slice(0, 4).buffer);
+    const at = scorer.findIndex((_, i) => head.every((b, j) => scorer[i + j] === b));
+    expect(at).toBeGreaterThan(0);
+    new DataView(scorer.buffer, scorer.byteOffset).setFloat32(at + 4, Number.NaN, true);
+    const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', scorer))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const res = await uploadBundle(B, {
+      files: { 'scorer.onnx': scorer },
+      manifest: (m) => {
+        m.version = `${m.version}-nan`;
+        (m.sha256 as Record<string, string>)['scorer.onnx'] = sha;
+      },
+    });
+    expect(res.status).toBe(400);
+    const err = (await res.json()) as ErrorEnvelope;
+    expect(err.error.details?.issues?.[0]).toMatchObject({ path: 'files.scorer', message: expect.stringContaining('finite') });
+    expect((await api(`/v1/admin/models/${versionOf(B)}-nan/activate`, { method: 'POST' })).status).toBe(404);
   });
 
   it('Should let only admin keys upload, list and activate models', async () => {
