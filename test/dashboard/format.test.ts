@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asOfTitle,
+  formatAsOf,
   formatCount,
   formatDay,
   formatDuration,
   formatPercent,
   formatPerMille,
+  oldestAsOf,
   periodChange,
   pointChange,
 } from '../../dashboard/src/lib/format.ts';
@@ -76,5 +79,47 @@ describe('other formats', () => {
     expect(formatDay('2026-11-03', true)).toBe('Nov 3, 2026');
     expect(formatDuration(200_000)).toBe('3:20');
     expect(formatDuration(59_400)).toBe('0:59');
+  });
+});
+
+describe('formatAsOf', () => {
+  const AS_OF = '2026-11-24T14:32:05.000Z';
+
+  it('Should give the time to the second in UTC when the instant is today (UTC)', () => {
+    expect(formatAsOf(AS_OF, Date.parse('2026-11-24T14:32:07Z'))).toBe('as of 14:32:05 UTC');
+    expect(formatAsOf('2026-11-24T00:00:00Z', Date.parse('2026-11-24T23:59:59.999Z'))).toBe('as of 00:00:00 UTC');
+    expect(formatAsOf('2026-11-24T09:05:03Z', Date.parse('2026-11-24T09:05:04Z'))).toBe('as of 09:05:03 UTC');
+  });
+
+  it('Should add the day and drop the seconds when the instant is not today (UTC)', () => {
+    expect(formatAsOf(AS_OF, Date.parse('2026-11-25T00:00:01Z'))).toBe('as of 24 Nov 14:32 UTC');
+    expect(formatAsOf('2026-11-03T07:08:09Z', Date.parse('2026-11-24T12:00:00Z'))).toBe('as of 3 Nov 07:08 UTC');
+    // same day of the month, other month or year
+    expect(formatAsOf(AS_OF, Date.parse('2026-12-24T14:32:05Z'))).toBe('as of 24 Nov 14:32 UTC');
+    expect(formatAsOf(AS_OF, Date.parse('2027-11-24T14:32:05Z'))).toBe('as of 24 Nov 14:32 UTC');
+  });
+
+  it('Should decide "today" in UTC, whatever the offset the instant is written with', () => {
+    // 23:30 at -05:00 is 04:30 UTC the next day
+    expect(formatAsOf('2026-11-24T23:30:00-05:00', Date.parse('2026-11-25T05:00:00Z'))).toBe('as of 04:30:00 UTC');
+    expect(formatAsOf('2026-11-24T23:30:00-05:00', Date.parse('2026-11-24T23:00:00Z'))).toBe('as of 25 Nov 04:30 UTC');
+  });
+
+  it('Should default to the current time and show a dash for an unreadable instant', () => {
+    expect(formatAsOf(new Date().toISOString())).toMatch(/^as of \d{2}:\d{2}:\d{2} UTC$/);
+    expect(formatAsOf('not a date', Date.parse(AS_OF))).toBe('as of –');
+  });
+
+  it('Should spell out the full instant and what it means for the tooltip', () => {
+    expect(asOfTitle(AS_OF)).toBe('24 Nov 2026, 14:32:05 UTC. Every event received before this time is counted.');
+  });
+});
+
+describe('oldestAsOf', () => {
+  it('Should pick the least fresh answer and ignore missing or unreadable ones', () => {
+    expect(oldestAsOf(['2026-11-24T14:32:05.000Z', undefined, '2026-11-24T14:31:59.000Z', 'bad'])).toBe('2026-11-24T14:31:59.000Z');
+    expect(oldestAsOf(['2026-11-24T14:32:05.000Z'])).toBe('2026-11-24T14:32:05.000Z');
+    expect(oldestAsOf([undefined, null])).toBeUndefined();
+    expect(oldestAsOf([])).toBeUndefined();
   });
 });

@@ -58,6 +58,9 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   };
   const kpiText = (metric: string) => page.getByTestId(`kpi-${metric}`).locator('[data-kpi-value]').textContent();
+  /** The freshness line under the page title: '14:32:05' today (UTC), '24 Nov 14:32' when the oldest answer is from another day. */
+  const AS_OF_TEXT = /^as of (\d{2}:\d{2}:\d{2}|\d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}) UTC$/;
+  const asOfText = async () => (await page.getByTestId('as-of').locator('time').textContent())?.trim();
 
   async function apiOverview(days: 7 | 28): Promise<Overview> {
     const r = presetRange(days);
@@ -94,6 +97,19 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     expect(shown).toEqual(o.source_mix.map((s) => formatPercent(s.share)).sort());
     await page.locator('canvas').first().waitFor();
     await shot('overview-28d');
+  });
+
+  it('Should say under the title how fresh the Overview numbers are', async () => {
+    const asOf = page.getByTestId('as-of').locator('time');
+    await expect.poll(() => asOfText(), { timeout: 15_000 }).toMatch(AS_OF_TEXT);
+    const text = (await asOfText()) ?? '';
+    const datetime = (await asOf.getAttribute('datetime')) ?? '';
+    const at = new Date(datetime);
+    expect(Number.isNaN(at.getTime()), `datetime="${datetime}"`).toBe(false);
+    expect(text).toContain(at.toISOString().slice(11, 16));
+    // the worker runs on this machine's clock: counted events cannot be from the future
+    expect(at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await asOf.getAttribute('title')).toContain('Every event received before this time is counted');
   });
 
   it('Should follow the date range: the last 7 days show the API numbers of those days', async () => {
@@ -137,10 +153,12 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     // the newcomers were shown this artist's tracks by the trained model
     expect(reach.body.reach).toBeGreaterThan(0);
     await expect.poll(() => kpiText('algorithmic_reach'), { timeout: 15_000 }).toBe(formatCount(reach.body.reach));
+    await expect.poll(() => asOfText(), { timeout: 15_000 }).toMatch(AS_OF_TEXT);
     await shot('reach');
     await page.getByRole('link', { name: 'Audience' }).click();
     await page.getByRole('heading', { level: 1, name: /Audience/ }).waitFor();
     await page.getByTestId('listening-clock').waitFor();
+    await expect.poll(() => asOfText(), { timeout: 15_000 }).toMatch(AS_OF_TEXT);
     await shot('audience');
   });
 
@@ -167,6 +185,7 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     );
     await expect.poll(() => kpiText('streams'), { timeout: 15_000 }).toBe(formatMetric('streams', api.body.metrics.streams));
     await page.getByTestId('skip-positions').waitFor();
+    await expect.poll(() => asOfText(), { timeout: 15_000 }).toMatch(AS_OF_TEXT);
     await shot('track-detail');
   });
 

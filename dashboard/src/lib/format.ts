@@ -110,3 +110,51 @@ export function formatDuration(ms: number | null | undefined): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * How fresh a response is (its `as_of`), in UTC: the time alone when that is today (UTC), the day
+ * and minute otherwise. Unreadable input renders as an en dash.
+ * @example formatAsOf('2026-11-24T14:32:05.000Z', Date.parse('2026-11-24T15:00:00Z')) // 'as of 14:32:05 UTC'
+ * @example formatAsOf('2026-11-24T14:32:05.000Z', Date.parse('2026-11-25T09:00:00Z')) // 'as of 24 Nov 14:32 UTC'
+ */
+export function formatAsOf(iso: string, now: number = Date.now()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return `as of ${DASH}`;
+  const time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  const today = new Date(now);
+  const sameDay =
+    d.getUTCFullYear() === today.getUTCFullYear() && d.getUTCMonth() === today.getUTCMonth() && d.getUTCDate() === today.getUTCDate();
+  if (sameDay) return `as of ${time}:${pad2(d.getUTCSeconds())} UTC`;
+  return `as of ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${time} UTC`;
+}
+
+/**
+ * The full instant of an `as_of` and what it means, for a tooltip.
+ * @example asOfTitle('2026-11-24T14:32:05.000Z') // '24 Nov 2026, 14:32:05 UTC. Every event received before this time is counted.'
+ */
+export function asOfTitle(iso: string): string {
+  const d = new Date(iso);
+  const when = Number.isNaN(d.getTime())
+    ? iso
+    : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} UTC`;
+  return `${when}. Every event received before this time is counted.`;
+}
+
+/**
+ * The least fresh of several `as_of` values (a view is only as fresh as its oldest answer);
+ * missing and unreadable ones are ignored.
+ * @example oldestAsOf(['2026-11-24T14:32:05Z', undefined, '2026-11-24T14:31:59Z']) // '2026-11-24T14:31:59Z'
+ */
+export function oldestAsOf(values: readonly (string | null | undefined)[]): string | undefined {
+  let oldest: { iso: string; t: number } | undefined;
+  for (const iso of values) {
+    if (!iso) continue;
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) continue;
+    if (!oldest || t < oldest.t) oldest = { iso, t };
+  }
+  return oldest?.iso;
+}
