@@ -15,9 +15,10 @@
  * in the last SETTLE_MS) are skipped: a rollup recompute reads raw events, so they must stay until it
  * has run.
  */
-import { parquetReadObjects } from 'hyparquet';
-import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { DAY_MS } from '../analytics/definitions.ts';
+import { ArchiveError, type Column, type EventRow, encodeEventsParquet, firstDifference, kindOf, parseEventsParquet } from './parquet.ts';
+
+export { ArchiveError, type Cell, type EventRow } from './parquet.ts';
 
 /** Rows per Parquet part unless the caller says otherwise. */
 export const DEFAULT_MAX_ROWS_PER_PART = 100_000;
@@ -29,16 +30,6 @@ const PAGE_ROWS = 10_000;
 const DELETE_CHUNK_CHARS = 500_000;
 /** Cold days a run examines beyond `maxDays`, so skipped days do not stall the ones after them. */
 const EXTRA_DAYS_EXAMINED = 30;
-
-/** A failure of the archive job; `code` is machine-readable. */
-export class ArchiveError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ArchiveError';
-    this.code = code;
-  }
-}
 
 export interface ArchiveDeps {
   db: D1Database;
@@ -73,16 +64,6 @@ export interface ArchiveResult {
   skipped: { day: number; reason: string }[];
 }
 
-/** A value of one cell as D1 returns it. */
-export type Cell = string | number | null;
-export type EventRow = Record<string, Cell>;
-
-type ColumnKind = 'INT64' | 'STRING' | 'DOUBLE';
-interface Column {
-  name: string;
-  kind: ColumnKind;
-}
-
 /** `YYYY-MM-DD` of an epoch day. */
 export function dayString(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -91,15 +72,6 @@ export function dayString(day: number): string {
 /** The R2 prefix holding one day's parts (hive-style, so DuckDB and Spark read `day` as a column). */
 export function dayPrefix(day: number): string {
   return `events/day=${dayString(day)}/`;
-}
-
-function kindOf(column: string, declared: string): ColumnKind {
-  // SQLite's affinity rules (https://sqlite.org/datatype3.html#determination_of_column_affinity).
-  const t = declared.toUpperCase();
-  if (t.includes('INT')) return 'INT64';
-  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'STRING';
-  if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'DOUBLE';
-  throw new ArchiveError('unsupported_column_type', `events.${column} has type '${declared}', which the archive cannot map to Parquet`);
 }
 
 async function eventColumns(db: D1Database): Promise<Column[]> {
@@ -128,60 +100,6 @@ export async function eventIdDigest(ids: readonly string[]): Promise<string> {
     for (const h of hashes) for (let j = 0; j < 32; j++) acc[j]! ^= h[j]!;
   }
   return hex(acc);
-}
-
-function toParquet(columns: Column[], rows: EventRow[], day: number): Uint8Array {
-  const columnData: ColumnSource[] = columns.map(({ name, kind }) => {
-    const data = rows.map((r) => {
-      const v = r[name] ?? null;
-      if (v === null) return null;
-      if (kind === 'INT64' && typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-      if (kind === 'STRING' && typeof v === 'string') return v;
-      if (kind === 'DOUBLE' && typeof v === 'number') return v;
-      throw new ArchiveError(
-        'unexpected_value',
-        `events.${name} of event ${String(r.event_id)} holds ${typeof v} ${JSON.stringify(v)}, not ${kind}`,
-      );
-    });
-    return { name, data, type: kind, nullable: true };
-  });
-  const buffer = parquetWriteBuffer({
-    columnData,
-    kvMetadata: [{ key: 'backbeat.day', value: dayString(day) }],
-    createdBy: 'backbeat events-archive',
-  });
-  return new Uint8Array(buffer);
-}
-
-/** Parquet INT64 cells come back as bigint; the archive only ever stores safe integers. */
-function fromParquet(row: Record<string, unknown>): EventRow {
-  const out: EventRow = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (typeof v === 'bigint') out[k] = Number(v);
-    else if (v === undefined || v === null) out[k] = null;
-    else if (typeof v === 'string' || typeof v === 'number') out[k] = v;
-    else throw new ArchiveError('unexpected_value', `Parquet column ${k} holds ${typeof v}`);
-  }
-  return out;
-}
-
-async function parseParquet(bytes: ArrayBuffer): Promise<EventRow[]> {
-  const rows = (await parquetReadObjects({ file: bytes })) as Record<string, unknown>[];
-  return rows.map(fromParquet);
-}
-
-/** Every cell of `actual` equals `expected`, row for row; returns the first difference. */
-function firstDifference(columns: Column[], expected: EventRow[], actual: EventRow[]): string | null {
-  if (expected.length !== actual.length) return `${actual.length} rows read back, ${expected.length} written`;
-  for (let i = 0; i < expected.length; i++) {
-    for (const { name } of columns) {
-      const e = expected[i]![name] ?? null;
-      const a = actual[i]![name] ?? null;
-      if (e !== a)
-        return `row ${i} (${String(expected[i]!.event_id)}) column ${name}: ${JSON.stringify(a)} read back, ${JSON.stringify(e)} written`;
-    }
-  }
-  return null;
 }
 
 /** Oldest cold days first, one index seek on events_ts_idx per day. */
@@ -239,7 +157,7 @@ async function movePart(
   // committed object is never safe, so they stay in D1 and the day is reported.
   if (existing) return { committed: false, reason: 'part_committed_already' };
 
-  const body = toParquet(columns, rows, day);
+  const body = encodeEventsParquet(columns, rows, dayString(day));
   const digest = hex(await sha256(body));
   await deps.bucket.put(key, body, {
     httpMetadata: { contentType: 'application/vnd.apache.parquet' },
@@ -252,7 +170,7 @@ async function movePart(
   if (!object) throw new ArchiveError('archive_verify_failed', `${key} is not in R2 right after it was written`);
   const readBack = await object.arrayBuffer();
   if (hex(await sha256(readBack)) !== digest) throw new ArchiveError('archive_verify_failed', `${key}: the bytes read back differ`);
-  const difference = firstDifference(columns, rows, await parseParquet(readBack));
+  const difference = firstDifference(columns, rows, await parseEventsParquet(readBack));
   if (difference) throw new ArchiveError('archive_verify_failed', `${key}: ${difference}`);
   if (inject && o.failAt === 'after-verify') throw new ArchiveError('injected_failure', `failAt after-verify: ${key}`);
 
@@ -395,7 +313,7 @@ export async function readArchivedDay(bucket: R2Bucket, db: D1Database, day: num
     const bytes = await object.arrayBuffer();
     if (hex(await sha256(bytes)) !== entry.sha256)
       throw new ArchiveError('archive_corrupt', `${entry.key}: SHA-256 differs from the manifest`);
-    const rows = await parseParquet(bytes);
+    const rows = await parseEventsParquet(bytes);
     if (rows.length !== entry.rows)
       throw new ArchiveError('archive_corrupt', `${entry.key}: ${rows.length} rows, manifest says ${entry.rows}`);
     for (const r of rows) out.push(r);
