@@ -272,6 +272,73 @@ export async function archiveColdDays(deps: ArchiveDeps, o: ArchiveOptions): Pro
   return result;
 }
 
+/** An unlisted object must be at least this old before the sweep deletes it. */
+export const ORPHAN_GRACE_MS = 60 * 60_000;
+
+export interface SweepResult {
+  examined: number;
+  deleted: string[];
+  /** True when `maxObjects` stopped the listing before the end of the bucket. */
+  truncated: boolean;
+}
+
+const dayOfKey = (key: string): number | null => {
+  const m = /^events\/day=(\d{4}-\d{2}-\d{2})\//.exec(key);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T00:00:00Z`);
+  return Number.isNaN(ms) ? null : ms / DAY_MS;
+};
+
+/**
+ * Deletes orphans: objects under `events/` that the manifest does not list, left by runs that
+ * crashed after writing (readers that list R2 directly, such as DuckDB over the folder, would
+ * otherwise count their rows twice). An object is deleted only when, besides being unlisted and
+ * older than ORPHAN_GRACE_MS, its day has no events left in D1: a run commits a part only while its
+ * rows are still in D1, and a row received now cannot be committed for SETTLE_MS, so no live run can
+ * still be about to list it.
+ *
+ * @example await sweepOrphans({ db: env.DB, bucket: env.ARCHIVE }, { now: Date.now() }) // { examined: 412, deleted: [], truncated: false }
+ */
+export async function sweepOrphans(deps: ArchiveDeps, o: { now: number; maxObjects?: number }): Promise<SweepResult> {
+  const maxObjects = o.maxObjects ?? 50_000;
+  const result: SweepResult = { examined: 0, deleted: [], truncated: false };
+  let cursor: string | undefined;
+  do {
+    const page = await deps.bucket.list({ prefix: 'events/', cursor, limit: Math.min(1000, maxObjects - result.examined) });
+    result.examined += page.objects.length;
+    const old = page.objects.filter((obj) => obj.uploaded.getTime() < o.now - ORPHAN_GRACE_MS);
+    if (old.length > 0) {
+      const { results } = await deps.db
+        .prepare('SELECT key FROM event_archive WHERE key IN (SELECT value FROM json_each(?1))')
+        .bind(JSON.stringify(old.map((obj) => obj.key)))
+        .all<{ key: string }>();
+      const listed = new Set(results.map((r) => r.key));
+      const unlisted = old.filter((obj) => !listed.has(obj.key));
+      const busy = new Map<number, boolean>();
+      for (const obj of unlisted) {
+        const day = dayOfKey(obj.key);
+        if (day === null) continue; // not an archive part: not ours to delete
+        if (!busy.has(day)) {
+          const row = await deps.db
+            .prepare('SELECT 1 AS x FROM events WHERE ts >= ?1 AND ts < ?2 LIMIT 1')
+            .bind(day * DAY_MS, (day + 1) * DAY_MS)
+            .first();
+          busy.set(day, row !== null);
+        }
+        if (busy.get(day)) continue;
+        await deps.bucket.delete(obj.key);
+        result.deleted.push(obj.key);
+      }
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+    if (cursor && result.examined >= maxObjects) {
+      result.truncated = true;
+      break;
+    }
+  } while (cursor);
+  return result;
+}
+
 export interface ManifestEntry {
   key: string;
   day: number;

@@ -1,4 +1,4 @@
-import { archiveColdDays } from './events-archive.ts';
+import { archiveColdDays, sweepOrphans } from './events-archive.ts';
 
 /** Cold days one cron run moves; a backlog drains over the following runs. */
 const DAYS_PER_RUN = 3;
@@ -11,9 +11,10 @@ export function hotDaysOf(env: Pick<Env, 'EVENTS_HOT_DAYS'>): number {
 }
 
 /**
- * Cron entry: moves up to three cold days of raw events to R2. Never throws; logs one JSON line
- * (`job: events-archive`) with what moved, or the error and its code, so a failing archive never
- * stops the rest of the scheduled work. The next run retries.
+ * Cron entry: moves up to three cold days of raw events to R2, and once an hour (the run at minute 0)
+ * deletes orphans of crashed runs. Never throws; logs one JSON line (`job: events-archive`) with
+ * what moved, or the error and its code, so a failing archive never stops the rest of the scheduled
+ * work. The next run retries.
  */
 export async function archiveOnSchedule(env: Env, scheduledTime: number): Promise<void> {
   try {

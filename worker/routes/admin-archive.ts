@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ArchiveError, archiveColdDays, dayString, listArchive } from '../archive/events-archive.ts';
+import { ArchiveError, archiveColdDays, dayString, listArchive, sweepOrphans } from '../archive/events-archive.ts';
 import { hotDaysOf } from '../archive/scheduled.ts';
 import { requireRole } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
@@ -112,4 +112,29 @@ adminArchive.openapi(
       200,
     );
   },
+);
+
+adminArchive.openapi(
+  createRoute({
+    method: 'post',
+    path: '/sweep',
+    tags: ['Admin'],
+    summary: 'Delete orphaned archive objects',
+    description:
+      'Deletes objects under events/ that the manifest does not list (left by archive runs that crashed after writing), once they are an hour old and their day has no events left in D1, so no run can still commit them. The cron does this hourly. Examines up to 50 000 objects per call; truncated says more remain.',
+    security: bearerAuth,
+    responses: {
+      200: {
+        description: 'What was deleted',
+        content: {
+          'application/json': {
+            schema: z
+              .object({ examined: z.number().int(), deleted: z.array(z.string()), truncated: z.boolean() })
+              .openapi('ArchiveSweepResult'),
+          },
+        },
+      },
+    },
+  }),
+  async (c) => c.json(await sweepOrphans({ db: c.env.DB, bucket: c.env.ARCHIVE }, { now: Date.now() }), 200),
 );

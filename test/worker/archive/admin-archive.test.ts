@@ -26,6 +26,7 @@ describe('/v1/admin/archive', () => {
       expect(run.status).toBe(403);
       expect(((await run.json()) as ErrorEnvelope).error.code).toBe('forbidden');
       expect((await api('/v1/admin/archive', { key })).status).toBe(403);
+      expect((await api('/v1/admin/archive/sweep', { method: 'POST', key })).status).toBe(403);
     }
   });
 
@@ -61,6 +62,13 @@ describe('/v1/admin/archive', () => {
     expect(listed.parts.map((p) => p.key)).toEqual([...body.parts, ...rest.parts].map((p) => p.key));
     expect(listed.rows).toBe(12);
     expect(listed.bytes).toBe(listed.parts.reduce((n, p) => n + p.bytes, 0));
+  });
+
+  it('Should sweep orphans on request, keeping what is young', async () => {
+    await env.ARCHIVE.put('events/day=2020-01-01/part-orphan.parquet', 'x');
+    const res = await api('/v1/admin/archive/sweep', { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ examined: 1, deleted: [], truncated: false });
   });
 
   it('Should refuse max_days outside 1..365 with field paths', async () => {

@@ -6,7 +6,9 @@ import {
   type EventRow,
   eventIdDigest,
   listArchive,
+  ORPHAN_GRACE_MS,
   readArchivedDay,
+  sweepOrphans,
 } from '../../../worker/archive/events-archive.ts';
 import { byId, d1Rows, dayEvents, HOT_DAYS, insertEvents, manifest, NOW, r2Keys, resetArchiveState, TODAY } from './fixture.ts';
 
@@ -244,5 +246,35 @@ describe('eventIdDigest', () => {
     expect(await eventIdDigest(['e3', 'e1', 'e2'])).toBe(a);
     expect(await eventIdDigest(['e1', 'e2'])).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('sweepOrphans', () => {
+  it('Should delete only unlisted, old parts of days with no events left in D1', async () => {
+    const rows = dayEvents(TODAY - 40, 3);
+    await insertEvents([...rows, ...dayEvents(TODAY - 20, 2)]);
+    const [part] = (await run()).days;
+    const body = new Uint8Array([1, 2, 3]);
+    const orphan = 'events/day=2026-10-11/part-orphan.parquet'; // TODAY - 40: archived, nothing left in D1
+    const busyDay = 'events/day=2026-10-31/part-inflight.parquet'; // TODAY - 20: its events are still in D1
+    await env.ARCHIVE.put(orphan, body);
+    await env.ARCHIVE.put(busyDay, body);
+    await env.ARCHIVE.put('events/README.txt', body);
+    const later = Date.now() + 2 * ORPHAN_GRACE_MS;
+
+    // Young objects are never touched.
+    expect((await sweepOrphans(deps(), { now: Date.now() })).deleted).toEqual([]);
+    const swept = await sweepOrphans(deps(), { now: later });
+    expect(swept).toEqual({ examined: 4, deleted: [orphan], truncated: false });
+    expect(await r2Keys()).toEqual(['events/README.txt', busyDay, part!.key].sort());
+    expect(await readArchivedDay(env.ARCHIVE, env.DB, TODAY - 40)).toEqual(rows);
+  });
+
+  it('Should stop at maxObjects and say so', async () => {
+    for (let i = 0; i < 3; i++) await env.ARCHIVE.put(`events/day=2026-01-0${i + 1}/part-x.parquet`, 'x');
+    const swept = await sweepOrphans(deps(), { now: Date.now() + 2 * ORPHAN_GRACE_MS, maxObjects: 2 });
+    expect(swept.examined).toBe(2);
+    expect(swept.truncated).toBe(true);
+    expect(swept.deleted).toHaveLength(2);
   });
 });
