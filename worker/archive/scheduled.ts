@@ -22,7 +22,11 @@ export async function archiveOnSchedule(env: Env, scheduledTime: number): Promis
       { db: env.DB, bucket: env.ARCHIVE },
       { now: scheduledTime, hotDays: hotDaysOf(env), maxDays: DAYS_PER_RUN },
     );
-    if (result.days.length > 0 || result.skipped.length > 0) {
+    const sweep =
+      new Date(scheduledTime).getUTCMinutes() === 0
+        ? await sweepOrphans({ db: env.DB, bucket: env.ARCHIVE }, { now: scheduledTime })
+        : null;
+    if (result.days.length > 0 || result.skipped.length > 0 || (sweep && sweep.deleted.length > 0)) {
       console.log(
         JSON.stringify({
           level: 'info',
@@ -32,6 +36,7 @@ export async function archiveOnSchedule(env: Env, scheduledTime: number): Promis
           rows: result.rows,
           bytes: result.bytes,
           skipped: result.skipped,
+          ...(sweep ? { orphansDeleted: sweep.deleted.length } : {}),
         }),
       );
     }

@@ -107,3 +107,20 @@ describe('/v1/admin/archive', () => {
     expect((await env.DB.prepare('SELECT rows FROM event_archive').all()).results).toEqual([{ rows: 5 }]);
   });
 });
+
+describe('archiveOnSchedule sweep', () => {
+  it('Should sweep orphans on the run at minute 0 only', async () => {
+    const { archiveOnSchedule } = await import('../../../worker/archive/scheduled.ts');
+    await env.ARCHIVE.put('events/day=2020-01-01/part-orphan.parquet', 'x');
+    const later = Date.now() + 3 * 3_600_000;
+    const atMinute = (m: number) => {
+      const d = new Date(later);
+      d.setUTCMinutes(m, 0, 0);
+      return d.getTime();
+    };
+    await archiveOnSchedule(env, atMinute(7));
+    expect((await env.ARCHIVE.list({ prefix: 'events/' })).objects).toHaveLength(1);
+    await archiveOnSchedule(env, atMinute(0));
+    expect((await env.ARCHIVE.list({ prefix: 'events/' })).objects).toHaveLength(0);
+  });
+});
