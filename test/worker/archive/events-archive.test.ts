@@ -164,6 +164,24 @@ describe('archiveColdDays', () => {
     expect(await manifest()).toEqual([]);
   });
 
+  it('Should delete nothing when the object read back is not what was written', async () => {
+    const original = dayEvents(TODAY - 40, 4);
+    await insertEvents(original);
+    // R2 that stores something else than it was given.
+    const bucket = new Proxy(env.ARCHIVE, {
+      get(target, prop) {
+        if (prop === 'put') return (key: string) => target.put(key, 'garbage');
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(archiveColdDays({ db: env.DB, bucket }, { now: NOW, hotDays: HOT_DAYS, maxDays: 5 })).rejects.toMatchObject({
+      code: 'archive_verify_failed',
+    });
+    expect(await d1Rows()).toEqual(original);
+    expect(await manifest()).toEqual([]);
+  });
+
   it('Should refuse a bad configuration with a code', async () => {
     await expect(run({ hotDays: -1 })).rejects.toMatchObject({ code: 'invalid_hot_days' });
     await expect(run({ maxDays: 0 })).rejects.toMatchObject({ code: 'invalid_max_days' });
