@@ -1,12 +1,13 @@
-import { archiveColdDays, sweepOrphans } from './events-archive.ts';
+import { ArchiveError, archiveColdDays, sweepOrphans } from './events-archive.ts';
 
 /** Cold days one cron run moves; a backlog drains over the following runs. */
 const DAYS_PER_RUN = 3;
 
-/** `EVENTS_HOT_DAYS` as a whole number of days; a bad value is a configuration error. */
+/** `EVENTS_HOT_DAYS` as a whole number of days; a bad value throws `invalid_config`. */
 export function hotDaysOf(env: Pick<Env, 'EVENTS_HOT_DAYS'>): number {
   const days = Number(env.EVENTS_HOT_DAYS);
-  if (!Number.isInteger(days) || days < 0) throw new Error(`EVENTS_HOT_DAYS must be a whole number of days, got '${env.EVENTS_HOT_DAYS}'`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new ArchiveError('invalid_config', `EVENTS_HOT_DAYS must be a whole number of days, got '${env.EVENTS_HOT_DAYS}'`);
   return days;
 }
 

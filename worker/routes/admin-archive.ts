@@ -63,8 +63,8 @@ adminArchive.openapi(
   }),
   async (c) => {
     const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-    const hotDays = hotDaysOf(c.env);
     try {
+      const hotDays = hotDaysOf(c.env);
       const r = await archiveColdDays({ db: c.env.DB, bucket: c.env.ARCHIVE }, { now: Date.now(), hotDays, maxDays: body.max_days ?? 3 });
       return c.json(
         {
