@@ -34,15 +34,16 @@ export async function loadTrainingInput(o: SourceOptions): Promise<TrainingInput
     const h = await readHetrec(o.hetrec);
     input = { interactions: h.interactions, content: h.content, eventWeights, halfLifeDays, data: `hetrec:${o.hetrec}` };
   } else {
-    const file = findLocalD1(o.persistTo);
-    const local = readLocalD1(file, eventWeights, halfLifeDays);
+    const persistTo = o.persistTo ?? '.wrangler/state';
+    const file = findLocalD1(persistTo);
+    const local = await readLocalD1(file, eventWeights, halfLifeDays, persistTo);
     if (local.interactions.byUser.indices.length === 0) throw new Error(`no usable events in ${file} (${local.events} events read)`);
     input = {
       interactions: local.interactions,
       content: local.content,
       eventWeights,
       halfLifeDays,
-      data: `local-d1:${file} (${local.events} events)`,
+      data: `local-d1:${file} (${local.events} events: ${local.hotEvents} hot from D1, ${local.archivedEvents} archived from R2 in ${local.archiveParts} parts)`,
     };
   }
   if (o.items) {

@@ -42,10 +42,10 @@ describe('events to strengths', () => {
     expect(decay(0, 60 * DAY, 30)).toBeCloseTo(0.25, 12);
   });
 
-  it('Should read the local D1 of wrangler dev into decayed strengths and track content', () => {
+  it('Should read the local D1 of wrangler dev into decayed strengths and track content', async () => {
     const file = findLocalD1(localD1());
-    const { interactions, content, events } = readLocalD1(file, DEFAULT_EVENT_WEIGHTS, 30);
-    expect(events).toBe(6);
+    const { interactions, content, events, hotEvents, archivedEvents } = await readLocalD1(file, DEFAULT_EVENT_WEIGHTS, 30);
+    expect([events, hotEvents, archivedEvents]).toEqual([6, 6, 0]);
     expect(interactions.itemIds).toEqual(['t1', 't2', 't3', 't9']);
     expect(interactions.userIds).toEqual(['u1', 'u2']);
     // u1: t1 = 2 + 0.5; t2 got only a short play and a skip, so no entry

@@ -315,13 +315,16 @@ export interface RefreshResult {
 
 /**
  * Recomputes up to `maxDays` marked days for everyone (most recent first), clearing each mark only
- * if it was not marked again meanwhile. One day that fails is reported and retried by the next run;
+ * if it was not marked again meanwhile. Days already archived to R2 are never recomputed. One day that fails is reported and retried by the next run;
  * it never stops the others. Like the deltas, it must run serialised with them (RollupApplier).
  *
  * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0, failed: [] }
  */
 export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promise<RefreshResult> {
   const d1 = db.$client;
+  // An archived day's raw events are in R2, not D1: its rollups are final (deltas of late backfills
+  // still add to them), and a recompute from D1 would wipe them. Its marks are dropped.
+  await d1.prepare('DELETE FROM analytics_dirty_days WHERE day IN (SELECT day FROM event_archive)').run();
   const { results } = await d1
     .prepare('SELECT day, version FROM analytics_dirty_days ORDER BY day DESC LIMIT ?1')
     .bind(opts.maxDays)
