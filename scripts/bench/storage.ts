@@ -8,7 +8,8 @@
  *    100 events, as POST /v1/events writes them. Every generated day is marked in analytics_dirty_days.
  * 2. Unless --no-rollups, starts wrangler dev and builds the rollups through
  *    POST /v1/admin/analytics/refresh, so the figure includes what the rollups take.
- * 3. Prints rows and bytes per table (indexes included) with the archive off: every raw event in D1.
+ * 3. Prints rows and bytes per table (indexes included) with the archive off: every raw event in D1
+ *    (after a VACUUM, like the archive-on copy, so the two differ by the deleted events only).
  *    Bytes come from `SELECT sum(pgsize) FROM dbstat` when SQLite has dbstat, else page_count × page_size.
  * 4. Archive on, D1 side: a copy of the file with events older than --hot-days (EVENTS_HOT_DAYS, 35)
  *    deleted and VACUUMed. The archive's Parquet bytes in R2 are not measured here.
@@ -233,9 +234,11 @@ if (!values['no-rollups']) {
   }
 }
 {
-  // Fold the write-ahead log into the file so the page counts are the database's.
+  // Fold the write-ahead log into the file and VACUUM, so both figures are of compact files and
+  // their difference is the deleted events only (the day recomputes leave free pages behind).
   const db = new DatabaseSync(file);
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.exec('VACUUM');
   db.close();
 }
 const off = measure(file);
@@ -257,6 +260,8 @@ copyFileSync(file, hotFile);
 }
 const on = measure(hotFile);
 print(`archive on, D1 side only (the R2 Parquet bytes are measured separately); file ${mb(statSync(hotFile).size)}`, on);
+const listenerDays = LISTENERS * DAYS;
 console.log(
-  `\nD1 total: ${mb(off.total)} with every event vs ${mb(on.total)} with ${HOT_DAYS} hot days (${((1 - on.total / off.total) * 100).toFixed(0)} % less)`,
+  `\nD1 total: ${mb(off.total)} with every event vs ${mb(on.total)} with ${HOT_DAYS} hot days (${((1 - on.total / off.total) * 100).toFixed(0)} % less); ` +
+    `per listener-day ${(off.total / listenerDays / 1000).toFixed(1)} kB vs ${(on.total / listenerDays / 1000).toFixed(1)} kB`,
 );
