@@ -3,16 +3,25 @@
  *
  * 1. Generates the world straight into the local D1 SQLite file (node:sqlite, Worker stopped):
  *    artists with Zipf-like popularity, 4 tracks each, listeners (half with a time zone), plays over
- *    365 days (play_start + play_end/skip), saves, playlist adds and served impressions. The
- *    analytics triggers mark every day dirty exactly as API ingestion would.
+ *    365 days (play_start + play_end/skip), saves, playlist adds and served impressions. Rows
+ *    written straight into SQLite have no `rollup_pending` marks, so every generated day is marked
+ *    in `analytics_dirty_days` (version 1, marked_at now), as a backfill would be.
  * 2. Starts wrangler dev and builds the rollups through POST /v1/admin/analytics/refresh (the cron's
  *    code path), timing it.
- * 3. Calls each analytics endpoint for a mix of top and random artists and prints p50/p95.
+ * 3. Calls each analytics endpoint for a mix of top and random artists and prints p50/p95/p99.
  *
- * Options: --artists N (5000) --plays N (400000) --requests N per endpoint (200) --port P (8789) --reuse
- * (keep the generated world and rollups of a previous run).
+ * With --live, a second process (scripts/bench/live-ingest.ts) ingests events of today through
+ * POST /v1/events at --rate events/s while the endpoints are read, and a probe measures freshness:
+ * about once a second it takes the time T the latest batch was acknowledged and polls GET overview
+ * (a range ending today) every --poll ms until `as_of` ≥ T; the lag is how long that took. It also
+ * prints how far `as_of` trails the moment each probe request was sent.
+ *
+ * Options: --artists N (5000) --plays N (400000) --requests N per endpoint (200) --port P (a free
+ * port) --reuse (keep the generated world and rollups of a previous run) --live --rate N (1000)
+ * --poll MS (50).
  */
 
+import { fork } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -21,7 +30,7 @@ import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import { mulberry32 } from '../../models/train/random.ts';
 import { refreshAnalytics } from '../demo/analytics-refresh.ts';
 import { sampleCumulative } from '../demo/rng.ts';
-import { apiCall, applyLocalMigrations, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
+import { apiCall, applyLocalMigrations, ensureAssetsDir, freePort, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
 const { values } = parseArgs({
@@ -29,10 +38,17 @@ const { values } = parseArgs({
     artists: { type: 'string', default: '5000' },
     plays: { type: 'string', default: '400000' },
     requests: { type: 'string', default: '200' },
-    port: { type: 'string', default: '8789' },
+    port: { type: 'string' },
     reuse: { type: 'boolean', default: false },
+    live: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '1000' },
+    poll: { type: 'string', default: '50' },
   },
 });
+const PORT = values.port ? Number(values.port) : await freePort();
+const RATE = Number(values.rate);
+const POLL_MS = Number(values.poll);
+if (!Number.isFinite(RATE) || RATE <= 0) throw new Error('--rate must be a positive number');
 const ARTISTS = Number(values.artists);
 const PLAYS = Number(values.plays);
 const REQUESTS = Number(values.requests);
@@ -138,6 +154,14 @@ function generate(): { days: number; events: number; impressions: number } {
       events += 1;
     }
   }
+  // No pending marks exist for rows written behind the Worker's back: mark every generated day so
+  // the refresh below builds it (what POST /v1/admin/analytics/refresh with stale_from/stale_to does).
+  const mark = db.prepare(
+    'INSERT INTO analytics_dirty_days (day, version, marked_at) VALUES (?, 1, ?) ON CONFLICT (day) DO UPDATE SET version = version + 1',
+  );
+  // Impressions are served 5 s before their play (the day before the first) and a play ends after it
+  // starts (possibly tomorrow, UTC): mark those edge days too.
+  for (let d = firstDay - 1; d <= today + 1; d++) mark.run(d, now);
   db.exec('COMMIT');
   db.close();
   return { days: 365, events, impressions };
@@ -160,7 +184,7 @@ if (values.reuse && existsSync(persistTo)) {
 }
 
 ensureAssetsDir();
-let server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
+let server = await startDevServer({ port: PORT, persistTo, vars: { ADMIN_TOKEN: adminToken } });
 try {
   const refresh = await timed(() => refreshAnalytics(server.url, adminToken, undefined, 5));
   if (!refresh.value.available) throw new Error('this Worker has no /v1/admin/analytics/refresh');
@@ -169,7 +193,7 @@ try {
     // A year of backfill leaves a huge write-ahead log that slows every read until SQLite checkpoints
     // it; a restart checkpoints, so the figures below are steady state rather than backfill hangover.
     await server.stop();
-    server = await startDevServer({ port: Number(values.port), persistTo, vars: { ADMIN_TOKEN: adminToken } });
+    server = await startDevServer({ port: PORT, persistTo, vars: { ADMIN_TOKEN: adminToken } });
     console.log(
       `rollups: ${refreshedDays} days recomputed through /v1/admin/analytics/refresh in ${(refresh.ms / 1000).toFixed(1)} s (${(refresh.ms / refreshedDays).toFixed(0)} ms/day)`,
     );
@@ -194,8 +218,21 @@ try {
     ['reach 365 d', (a) => `/v1/artists/${a}/reach?${year}`],
     ['tracks 365 d as CSV', (a) => `/v1/artists/${a}/tracks?${year}&format=csv`],
   ];
+  let live: LiveIngest | null = null;
+  let probe: FreshnessProbe | null = null;
+  if (values.live) {
+    const minted = await apiCall<{ key: string }>(server.url, adminToken, '/v1/admin/keys', { body: { role: 'app', name: 'bench-live' } });
+    if (minted.status !== 201 && minted.status !== 200)
+      throw new Error(`minting an app key: ${minted.status} ${JSON.stringify(minted.body)}`);
+    live = startLiveIngest(server.url, minted.body.key);
+    // Let the ingest reach its pace and the applier its rhythm before anything is measured.
+    await new Promise((r) => setTimeout(r, 3000));
+    probe = startFreshnessProbe(server.url, `/v1/artists/a0/overview?from=${monthAgo}&to=${today}`, live);
+    console.log(`\nlive ingest: a second process sends ${RATE} events/s of today through POST /v1/events (app key) during the reads`);
+  }
+  const readsStarted = performance.now();
   console.log(`\n${REQUESTS} sequential requests per endpoint against wrangler dev (local D1), latency seen by the client:`);
-  console.log(`${'endpoint'.padEnd(36)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'max'.padStart(11)}`);
+  console.log(`${'endpoint'.padEnd(36)}${'p50'.padStart(11)}${'p95'.padStart(11)}${'p99'.padStart(11)}${'max'.padStart(11)}`);
   for (const [name, path] of endpoints) {
     for (let i = 0; i < 5; i++) await apiCall(server.url, adminToken, path(artist())); // warm-up
     const sample: number[] = [];
@@ -205,10 +242,115 @@ try {
       sample.push(ms);
     }
     console.log(
-      `${name.padEnd(36)}${formatMs(percentile(sample, 50)).padStart(11)}${formatMs(percentile(sample, 95)).padStart(11)}${formatMs(Math.max(...sample)).padStart(11)}`,
+      `${name.padEnd(36)}${formatMs(percentile(sample, 50)).padStart(11)}${formatMs(percentile(sample, 95)).padStart(11)}` +
+        `${formatMs(percentile(sample, 99)).padStart(11)}${formatMs(Math.max(...sample)).padStart(11)}`,
+    );
+  }
+  const readSeconds = (performance.now() - readsStarted) / 1000;
+  if (live && probe) {
+    const lags = await probe.stop();
+    const done = await live.stop();
+    console.log(
+      `\nlive ingest held ${(done.events / done.seconds).toFixed(0)} events/s (target ${RATE}) over ${done.seconds.toFixed(1)} s: ` +
+        `${done.events} events acknowledged, ${done.failures} failed requests, batch latency p50 ${formatMs(percentile(done.latencies, 50))} ` +
+        `p99 ${formatMs(percentile(done.latencies, 99))}; reads took ${readSeconds.toFixed(1)} s`,
+    );
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(
+      `freshness, ack → visible (poll GET overview every ${POLL_MS} ms until as_of ≥ the ack time T of the latest batch; ${lags.visible.length} probes` +
+        `${lags.unfinished > 0 ? `, ${lags.unfinished} still waiting at the end` : ''}): ` +
+        `p50 ${s(percentile(lags.visible, 50))}  p95 ${s(percentile(lags.visible, 95))}  max ${s(Math.max(...lags.visible))}`,
+    );
+    console.log(
+      `freshness, request time − as_of over ${lags.trailing.length} overview answers: ` +
+        `p50 ${s(percentile(lags.trailing, 50))}  p95 ${s(percentile(lags.trailing, 95))}  max ${s(Math.max(...lags.trailing))}`,
     );
   }
 } finally {
   await server.stop();
 }
 process.exit(0);
+
+interface LiveIngest {
+  /** Date.now() when the latest batch was acknowledged (0 before the first). */
+  lastAck(): number;
+  stop(): Promise<{ events: number; seconds: number; failures: number; latencies: number[] }>;
+}
+
+/** Forks scripts/bench/live-ingest.ts: a second process, so the ingest does not share this event loop. */
+function startLiveIngest(url: string, key: string): LiveIngest {
+  const child = fork(
+    join(ROOT, 'scripts/bench/live-ingest.ts'),
+    ['--url', url, '--key', key, '--rate', String(RATE), '--artists', String(ARTISTS), '--users', String(USERS)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  let last = 0;
+  let resolveDone: (v: { events: number; seconds: number; failures: number; latencies: number[] }) => void = () => {};
+  const done = new Promise<{ events: number; seconds: number; failures: number; latencies: number[] }>((r) => {
+    resolveDone = r;
+  });
+  child.on('message', (m: { type: string; at?: number; events?: number; seconds?: number; failures?: number; latencies?: number[] }) => {
+    if (m.type === 'ack' && m.at !== undefined) last = Math.max(last, m.at);
+    if (m.type === 'done') {
+      resolveDone({ events: m.events ?? 0, seconds: m.seconds ?? 0, failures: m.failures ?? 0, latencies: m.latencies ?? [] });
+    }
+  });
+  child.on('exit', (code) => {
+    if (code !== 0) console.error(`live ingest process exited with ${code}`);
+    resolveDone({ events: 0, seconds: 1, failures: 0, latencies: [] });
+  });
+  return {
+    lastAck: () => last,
+    stop: () => {
+      child.send({ type: 'stop' });
+      return done;
+    },
+  };
+}
+
+interface FreshnessProbe {
+  stop(): Promise<{ visible: number[]; trailing: number[]; unfinished: number }>;
+}
+
+/**
+ * About once a second: T = the ack time of the latest batch; poll `path` until its `as_of` ≥ T and
+ * record how long that took (ack → visible). Every answer also records request time − as_of.
+ */
+function startFreshnessProbe(url: string, path: string, live: LiveIngest): FreshnessProbe {
+  const visible: number[] = [];
+  const trailing: number[] = [];
+  let unfinished = 0;
+  let stopping = false;
+  const loop = (async () => {
+    while (!stopping) {
+      const roundStarted = Date.now();
+      const t = live.lastAck();
+      if (t > 0) {
+        for (;;) {
+          const sentAt = Date.now();
+          const res = await apiCall<{ as_of?: string }>(url, adminToken, path);
+          const asOf = Date.parse(String(res.body.as_of));
+          if (res.status !== 200 || !Number.isFinite(asOf)) throw new Error(`overview answered ${res.status}: ${JSON.stringify(res.body)}`);
+          trailing.push(Math.max(0, sentAt - asOf));
+          if (asOf >= t) {
+            visible.push(Date.now() - t);
+            break;
+          }
+          if (stopping) {
+            unfinished += 1;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, POLL_MS));
+        }
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - roundStarted))));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await loop;
+      return { visible, trailing, unfinished };
+    },
+  };
+}
