@@ -20,7 +20,7 @@
  * narrow window when the kill lands in it, which is why the state is checked after the crash and not
  * only at the end, and why many batches are in flight (four senders) when it lands.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,9 +53,39 @@ const TYPES = ['play_start', 'play_end', 'skip', 'play_start', 'play_end', 'save
 
 let server: DevServer | null = null;
 afterAll(async () => {
-  await server?.stop();
+  if (server?.process.pid) {
+    killGroup(server.process.pid);
+    await within(20_000, exited(server.process), 'stopping wrangler dev').catch(() => undefined);
+  }
   rmSync(persistTo, { recursive: true, force: true });
-});
+}, 60_000);
+
+/** npx, wrangler and workerd: startDevServer with ownProcessGroup puts them in a group of their own. */
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Resolves once `child` has exited. Not DevServer.stop(): it only checks `exitCode`, which stays null
+ * for a process killed by a signal, so after a SIGKILL it would wait for an 'exit' already emitted.
+ */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** `promise`, or a rejection naming the step that hung: a busy machine should fail the test, not hang it. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 type Event = Record<string, unknown> & { event_id: string };
 
@@ -87,6 +117,7 @@ async function postBatch(url: string, batch: Event[]): Promise<{ status: number;
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ events: batch }),
+    signal: AbortSignal.timeout(60_000),
   });
   const body = (await res.json().catch(() => ({}))) as { stored?: number };
   return { status: res.status, stored: body.stored ?? -1 };
@@ -179,11 +210,15 @@ function expectRollupsMatchEvents(db: DatabaseSync): void {
 
 async function refreshUntilDone(url: string, body: Record<string, unknown>): Promise<void> {
   for (let i = 0; ; i++) {
-    const r = await apiCall<{ remaining: number; batches_applied: number; failed: unknown[]; failed_batches: unknown[] }>(
-      url,
-      ADMIN,
-      '/v1/admin/analytics/refresh',
-      { body: i === 0 ? body : {} },
+    const r = await within(
+      60_000,
+      apiCall<{ remaining: number; batches_applied: number; failed: unknown[]; failed_batches: unknown[] }>(
+        url,
+        ADMIN,
+        '/v1/admin/analytics/refresh',
+        { body: i === 0 ? body : {} },
+      ),
+      'POST /v1/admin/analytics/refresh',
     );
     expect(r.status).toBe(200);
     expect(r.body.failed).toEqual([]);
@@ -206,7 +241,11 @@ describe('ingest durability across a crash of workerd', () => {
     server = await startDevServer({ port: await freePort(), persistTo, vars: { ADMIN_TOKEN: ADMIN }, ownProcessGroup: true });
     const first = server;
     step('first server up');
-    const tracks = await apiCall(first.url, ADMIN, '/v1/tracks', { method: 'PUT', body: { tracks: TRACKS } });
+    const tracks = await within(
+      60_000,
+      apiCall(first.url, ADMIN, '/v1/tracks', { method: 'PUT', body: { tracks: TRACKS } }),
+      'PUT /v1/tracks',
+    );
     expect(tracks.status).toBeLessThan(300);
     const workerd = processTree(first.process.pid as number).filter((p) => p.comm === 'workerd');
     expect(workerd.length).toBeGreaterThan(0);
@@ -235,10 +274,9 @@ describe('ingest durability across a crash of workerd', () => {
     for (const p of workerd) process.kill(p.pid, 'SIGKILL');
     step('killing');
     crashed = true;
-    process.kill(-(first.process.pid as number), 'SIGKILL'); // wrangler and npx, before wrangler restarts workerd
-    await Promise.all(senders);
-    step('senders done');
-    await first.stop();
+    killGroup(first.process.pid as number); // wrangler and npx too, before wrangler could restart workerd
+    await within(90_000, Promise.all(senders), 'the senders after the crash');
+    await within(30_000, exited(first.process), 'waiting for the killed wrangler dev to exit');
     server = null;
     step('first stopped');
     const ackedIds = [...acked].flatMap((i) => (sent[i] as Event[]).map((e) => e.event_id));
@@ -304,7 +342,7 @@ describe('ingest durability across a crash of workerd', () => {
 
     // The full recompute of the days from the raw events must give the rows the deltas built.
     await refreshUntilDone(second.url, { stale_from: isoDay(Math.min(...days)), stale_to: isoDay(Math.max(...days)) });
-    await second.stop();
+    await within(30_000, second.stop(), 'stopping wrangler dev');
     server = null;
     step('second stopped');
     const recomputed = withDb(rollupRows);
