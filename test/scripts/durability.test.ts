@@ -22,12 +22,12 @@
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalD1 } from '../../scripts/lib/local-d1.ts';
+import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import {
   apiCall,
   applyLocalMigrations,
@@ -76,6 +76,21 @@ function killGroup(leader: number): void {
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Resolves once none of `pids` is alive (a zombie has already released its files and locks). */
+async function gone(pids: number[]): Promise<void> {
+  for (;;) {
+    const ps = spawnSync('ps', ['-o', 'stat=', '-p', pids.join(',')], { encoding: 'utf8' }).stdout ?? '';
+    if (
+      ps
+        .split('\n')
+        .map((l) => l.trim())
+        .every((stat) => stat === '' || stat.startsWith('Z'))
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** `promise`, or a rejection naming the step that hung: a busy machine should fail the test, not hang it. */
@@ -135,12 +150,22 @@ function processTree(pid: number): { pid: number; comm: string }[] {
   return tree;
 }
 
+/**
+ * Reads a copy of the D1 file and its WAL, without the -shm index: SQLite must then rebuild the index
+ * from the WAL and sees every committed transaction, even one whose index update a crash cut off.
+ */
 function withDb<T>(read: (db: DatabaseSync) => T): T {
-  const db = openLocalD1(persistTo);
+  const file = findLocalD1(persistTo);
+  const dir = mkdtempSync(join(tmpdir(), 'backbeat-durability-read-'));
+  const copy = join(dir, 'd1.sqlite');
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  const db = new DatabaseSync(copy);
   try {
     return read(db);
   } finally {
     db.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -280,6 +305,10 @@ describe('ingest durability across a crash of workerd', () => {
     killGroup(first.process.pid as number); // wrangler and npx too, before wrangler could restart workerd
     await within(90_000, Promise.all(senders), 'the senders after the crash');
     await within(30_000, exited(first.process), 'waiting for the killed wrangler dev to exit');
+    // SIGKILL is delivered asynchronously: until workerd is really gone it may hold the D1 file's
+    // SQLite locks, and a reader opening it then trusts the WAL index without recovering it, missing
+    // the last transaction workerd committed.
+    await within(30_000, gone(workerd.map((p) => p.pid)), 'waiting for the killed workerd to die');
     server = null;
     step('first stopped');
     const ackedIds = [...acked].flatMap((i) => (sent[i] as Event[]).map((e) => e.event_id));
