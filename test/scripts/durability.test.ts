@@ -8,7 +8,11 @@
  *   is no longer pending: the invariant every committed state must keep;
  * - after the resend and a refresh, every sent event is stored exactly once, nothing else is, no delta
  *   is pending, and the rollups equal counts taken straight from the events and a full recompute
- *   (POST /v1/admin/analytics/refresh with stale_from/stale_to, worker/db/rollups.ts recomputeDay).
+ *   (POST /v1/admin/analytics/refresh with stale_from/stale_to, worker/db/rollups.ts recomputeDay, on a
+ *   third start). The D1 file is only read with no workerd running, from a copy.
+ *
+ * Measured with worker/db/events.ts changed to write the pending row in a statement of its own right
+ * after the events batch, this test failed in 2 of 3 runs (the post-crash invariant).
  *
  * What breaks it: if the `rollup_pending` row were written in its own transaction after the events
  * (or after the 2xx, e.g. in waitUntil), a kill between the two leaves committed events with no
@@ -76,6 +80,13 @@ function killGroup(leader: number): void {
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Stops wrangler dev and waits until every process below it is gone, so its files are at rest. */
+async function stopFully(dev: DevServer): Promise<void> {
+  const tree = processTree(dev.process.pid as number).map((p) => p.pid);
+  await within(30_000, dev.stop(), 'stopping wrangler dev');
+  await within(30_000, gone(tree), 'waiting for wrangler dev and workerd to exit');
 }
 
 /** Resolves once none of `pids` is alive (a zombie has already released its files and locks). */
@@ -154,8 +165,10 @@ function processTree(pid: number): { pid: number; comm: string }[] {
  * Reads a copy of the D1 file and its WAL, without the -shm index: SQLite must then rebuild the index
  * from the WAL and sees every committed transaction, even one whose index update a crash cut off.
  */
+let d1File = '';
 function withDb<T>(read: (db: DatabaseSync) => T): T {
-  const file = findLocalD1(persistTo);
+  d1File ||= findLocalD1(persistTo);
+  const file = d1File;
   const dir = mkdtempSync(join(tmpdir(), 'backbeat-durability-read-'));
   const copy = join(dir, 'd1.sqlite');
   copyFileSync(file, copy);
@@ -313,7 +326,7 @@ describe('ingest durability across a crash of workerd', () => {
     step('first stopped');
     const ackedIds = [...acked].flatMap((i) => (sent[i] as Event[]).map((e) => e.event_id));
     expect(acked.size).toBeGreaterThanOrEqual(2 * SENDERS);
-    expect(sent.length).toBeGreaterThan(acked.size); // some batches were in flight when it died
+    // Usually a few batches are in flight when it dies, but an answer may beat the kill: not asserted.
 
     // Straight after the crash, before any resend could hide a loss.
     const atCrash = withDb((db) => {
@@ -363,7 +376,10 @@ describe('ingest durability across a crash of workerd', () => {
       }),
     );
     await refreshUntilDone(second.url, {});
-    step('refreshed');
+    // Read with the Worker stopped: a copy taken while workerd writes could be torn.
+    await stopFully(second);
+    server = null;
+    step('refreshed, second stopped');
 
     const days = new Set(sent.flat().map((e) => Math.floor((e.ts as number) / DAY_MS)));
     const incremental = withDb((db) => {
@@ -383,10 +399,12 @@ describe('ingest durability across a crash of workerd', () => {
 
     // The full recompute of the days from the raw events must give the rows the deltas built.
     const stale = { stale_from: isoDay(Math.min(...days)), stale_to: isoDay(Math.max(...days)) };
-    expect(await refreshUntilDone(second.url, stale)).toBeGreaterThanOrEqual(days.size);
-    await within(30_000, second.stop(), 'stopping wrangler dev');
+    server = await startDevServer({ port: await freePort(), persistTo, vars: { ADMIN_TOKEN: ADMIN }, ownProcessGroup: true });
+    const third = server;
+    expect(await refreshUntilDone(third.url, stale)).toBeGreaterThanOrEqual(days.size);
+    await stopFully(third);
     server = null;
-    step('second stopped');
+    step('recomputed, third stopped');
     const recomputed = withDb(rollupRows);
     expect(recomputed.track_daily?.length).toBeGreaterThan(0);
     expect(incremental).toEqual(recomputed);
