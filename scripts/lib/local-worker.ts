@@ -121,7 +121,7 @@ export async function startDevServer(
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         kill('SIGTERM');
         setTimeout(() => kill('SIGKILL'), 5000).unref();
