@@ -26,10 +26,16 @@ export interface ApplierRun extends RefreshResult {
  */
 export class RollupApplier extends DurableObject<Env> {
   #running: Promise<unknown> = Promise.resolve();
+  /** An alarm is set and has not started: a poke needs no storage call (one per ingest request). */
+  #armed = false;
+  #inAlarm = false;
 
   /** Schedules a run soon, unless one is already scheduled. */
   async poke(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DEBOUNCE_MS);
+    if (this.#armed) return;
+    // During a run, the next one is always scheduled: this run may have read the pending rows already.
+    if (this.#inAlarm || (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DEBOUNCE_MS);
+    this.#armed = true;
   }
 
   /** Applies every pending delta and up to `maxDays` marked days now; what the cron and admins call. */
@@ -38,11 +44,22 @@ export class RollupApplier extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const run = await this.#serial(() => this.#run(BATCHES_PER_ALARM, DAYS_PER_ALARM, false));
+    // From here on a poke must arm the next run: rows committed after this run reads them are its work.
+    this.#armed = false;
+    this.#inAlarm = true;
+    let run: ApplierRun;
+    try {
+      run = await this.#serial(() => this.#run(BATCHES_PER_ALARM, DAYS_PER_ALARM, false));
+    } finally {
+      this.#inAlarm = false;
+    }
     if (run.deltas.failed.length > 0 || run.failed.length > 0) {
       console.error(JSON.stringify({ level: 'error', job: 'rollups', failedBatches: run.deltas.failed, failedDays: run.failed }));
     }
-    if (run.remaining > 0 || run.deltas.applied === BATCHES_PER_ALARM) await this.ctx.storage.setAlarm(Date.now());
+    if (run.remaining > 0 || run.deltas.applied === BATCHES_PER_ALARM) {
+      await this.ctx.storage.setAlarm(Date.now());
+      this.#armed = true;
+    }
   }
 
   async #run(maxBatches: number, maxDays: number, retryFailed: boolean): Promise<ApplierRun> {
