@@ -15,6 +15,22 @@ describe('API keys', () => {
     expect(res.status).toBe(401);
   });
 
+  it('Should throttle requests without a valid key per client address, with Retry-After', async () => {
+    const from = (ip: string, key: string | null) => api('/v1/me', { key, headers: { 'cf-connecting-ip': ip } });
+    const guess = () => `bb_${'c'.repeat(12)}_${crypto.randomUUID().replaceAll('-', '')}`;
+    // The budget (wrangler.toml AUTH_FAILURES) is 100 failures a minute per address.
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i++) statuses.push((await from('203.0.113.7', i % 2 === 0 ? guess() : null)).status);
+    expect(statuses.slice(0, 100).every((s) => s === 401)).toBe(true);
+    const over = await from('203.0.113.7', guess());
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('60');
+    expect(((await over.json()) as ErrorEnvelope).error.code).toBe('too_many_failed_auth');
+    // Another address still gets its 401, and valid keys are never counted.
+    expect((await from('198.51.100.4', guess())).status).toBe(401);
+    expect((await from('203.0.113.7', (await mintKey('app')) as string)).status).toBe(200);
+  });
+
   it('Should show a minted key once and store only its hash', async () => {
     const res = await api('/v1/admin/keys', { body: { role: 'artist', name: 'Label A', artist_ids: ['a1', 'a2'] } });
     expect(res.status).toBe(201);

@@ -3,7 +3,11 @@ import { z } from '@hono/zod-openapi';
 import { Id } from '../schemas/event.ts';
 import { METRIC_NAMES, type MetricName } from './definitions.ts';
 
-const IsoDate = z.iso.date().openapi({ example: '2026-11-01', description: 'UTC day, YYYY-MM-DD' });
+/** Days from 2000-01-01 (the earliest event time accepted) to 2099-12-31. */
+const IsoDate = z.iso
+  .date()
+  .refine((d) => d >= '2000-01-01' && d <= '2099-12-31', { message: 'must be a day from 2000-01-01 to 2099-12-31' })
+  .openapi({ example: '2026-11-01', description: 'UTC day, YYYY-MM-DD, from 2000-01-01 to 2099-12-31' });
 const Rate = z.number().nullable().openapi({ description: 'null when the denominator is 0' });
 const Format = z.enum(['json', 'csv']).optional().openapi({ description: 'csv: the same rows as text/csv (or send Accept: text/csv)' });
 

@@ -252,6 +252,9 @@ describe('Analytics scoping and parameters', () => {
       [`/v1/artists/${A}/timeseries?granularity=month`, 'query.granularity'],
       [`/v1/artists/${A}/tracks?sort=colour`, 'query.sort'],
       [`/v1/artists/${A}/overview?from=2020-01-01&to=2026-01-01`, 'query.from'],
+      [`/v1/artists/${A}/overview?from=0000-01-01&to=0000-01-05`, 'query.from'],
+      [`/v1/artists/${A}/overview?from=9999-12-25&to=9999-12-31`, 'query.to'],
+      [`/v1/artists/${A}/timeseries?from=1999-12-31`, 'query.from'],
     ];
     for (const [path, field] of cases) {
       const res = await api(path);
