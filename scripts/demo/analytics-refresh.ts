@@ -1,7 +1,8 @@
 /**
- * Brings the analytics rollups up to date through POST /v1/admin/analytics/refresh. In production a
- * cron does this every minute; wrangler dev runs no cron, so after a bulk load (months of history at
- * once) the older days would stay stale and the dashboard's previous-period figures would be wrong.
+ * Brings the analytics rollups up to date through POST /v1/admin/analytics/refresh: every pending
+ * delta, then every marked day (a catalogue change after its plays, or rows loaded straight into the
+ * database). The rollup applier does this on its own seconds after ingest, and a cron every minute
+ * in production; wrangler dev runs no cron, so tools that must see exact numbers call this first.
  */
 import { apiCall } from '../lib/local-worker.ts';
 

@@ -145,9 +145,9 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       say(`• reusing the demo world loaded ${state.world.loadedAt} (${state.world.summary.events.sent} events)`);
     }
 
-    // Bulk loads and imports leave months of days stale, and wrangler dev runs no cron: after a load
-    // the start waits for the rollups; on later starts they catch up in the background (at the end,
-    // since local workerd serves one request at a time and a refresh would hold up the start).
+    // The rollup applier counts a load while it arrives; wrangler dev runs no cron, so after a load
+    // the start drains whatever is still pending or marked before it trains; on later starts that
+    // runs in the background (at the end: local workerd serves one request at a time).
     if (biggest) {
       const bar = o.reporter.bar('analytics rollups', 1, 'days');
       try {
