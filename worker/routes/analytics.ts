@@ -308,6 +308,9 @@ analyticsAdmin.openapi(
     path: '/refresh',
     tags: ['Artist analytics'],
     summary: 'Apply every pending rollup delta and recompute marked days now (the applier and the cron do this on their own)',
+    description:
+      'The body is optional and every field has a default, so no body or `{}` means: apply every pending delta and recompute up to 31 marked days. ' +
+      'Unknown fields are rejected (400, named in details.issues).',
     security: bearerAuth,
     request: { body: { content: { 'application/json': { schema: RefreshBody } }, required: false } },
     responses: {

@@ -164,7 +164,8 @@ recommendations.openapi(
     tags: ['Recommendations'],
     summary: 'Personalised recommendations (rich request)',
     description:
-      'The same list as GET, with the request as a JSON body: context (hour, weekday, activity, free text), exclusions, onboarding seeds and re-ranking knobs.',
+      'The same list as GET, with the request as a JSON body: context (hour, weekday, activity, free text), exclusions, onboarding seeds and re-ranking knobs. ' +
+      'Every field is optional, so `{}` is a valid body and answers what GET answers with its defaults; unknown fields are rejected (400, named in details.issues).',
     security: bearerAuth,
     request: { params, body: { content: { 'application/json': { schema: RecommendationBodySchema } }, required: true } },
     responses,
