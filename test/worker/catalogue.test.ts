@@ -72,7 +72,8 @@ describe('Catalogue', () => {
     const other = await api('/v1/artists/them', { key: artist });
     expect(other.status).toBe(403);
     expect(((await other.json()) as ErrorEnvelope).error.code).toBe('forbidden');
-    expect((await api('/v1/tracks/theirs-1', { key: artist })).status).toBe(403);
+    // Another artist's track is answered as a missing one (no existence oracle).
+    expect((await api('/v1/tracks/theirs-1', { key: artist })).status).toBe(404);
     // A bound key learns nothing about artists outside its binding, not even whether they exist.
     expect((await api('/v1/artists/does-not-exist', { key: artist })).status).toBe(403);
   });

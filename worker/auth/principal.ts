@@ -25,6 +25,30 @@ export function canReadArtist(principal: Principal, artistId: string): boolean {
 }
 
 /**
+ * True when the principal may read data of every artist a resource touches (a campaign: its own
+ * artist, its segment's and its track's). `null` (a segment or track no longer stored) is readable
+ * only by unbound keys.
+ */
+export function canReadArtists(principal: Principal, artistIds: readonly (string | null)[]): boolean {
+  return artistIds.every((id) => (id === null ? principal.role === 'admin' || principal.role === 'app' : canReadArtist(principal, id)));
+}
+
+/**
+ * A resource of an artist outside the key's binding (a track, segment or campaign looked up by id) is
+ * answered exactly as a missing one: `notFound` is thrown for both, so a bound key cannot probe which
+ * ids exist.
+ */
+export function assertFoundFor<T>(
+  principal: Principal,
+  resource: T | null,
+  artistsOf: (r: T) => readonly (string | null)[],
+  notFound: () => Error,
+): T {
+  if (resource === null || !canReadArtists(principal, artistsOf(resource))) throw notFound();
+  return resource;
+}
+
+/**
  * Throws 403 unless the principal may read `artistId`. Scoping always goes through the key's binding,
  * never through the id in the URL alone.
  */

@@ -47,22 +47,41 @@ export async function insertCampaign(db: Db, c: CampaignRow, members: readonly {
   await d1.batch(statements);
 }
 
-const CAMPAIGN_COLUMNS = `id, name, artist_id AS artistId, track_id AS trackId, segment_id AS segmentId, starts_at AS startsAt,
-  ends_at AS endsAt, holdout_share AS holdoutShare, created_by AS createdBy, created_at AS createdAt`;
-
-export function findCampaign(db: Db, id: string): Promise<CampaignRow | null> {
-  return db.$client.prepare(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ?1`).bind(id).first<CampaignRow>();
+/** A stored campaign with the artists its reads are scoped by, as they are now. */
+export interface ScopedCampaignRow extends CampaignRow {
+  /** The artist of its segment (null: the segment is no longer stored). */
+  segmentArtistId: string | null;
+  /** The current artist of its track (null: the track is no longer stored). */
+  trackArtistId: string | null;
 }
 
-/** Campaigns over the given artists (null: all), newest first. */
-export async function listCampaigns(db: Db, artistIds: readonly string[] | null): Promise<CampaignRow[]> {
+const CAMPAIGN_COLUMNS = `c.id AS id, c.name AS name, c.artist_id AS artistId, c.track_id AS trackId, c.segment_id AS segmentId,
+  c.starts_at AS startsAt, c.ends_at AS endsAt, c.holdout_share AS holdoutShare, c.created_by AS createdBy,
+  c.created_at AS createdAt, s.artist_id AS segmentArtistId, t.artist_id AS trackArtistId`;
+const CAMPAIGN_FROM = 'campaigns c LEFT JOIN segments s ON s.id = c.segment_id LEFT JOIN tracks t ON t.id = c.track_id';
+
+/** Every artist a campaign touches: a bound key reads it only when its roster covers all of them. */
+export const campaignArtists = (c: ScopedCampaignRow): (string | null)[] => [c.artistId, c.segmentArtistId, c.trackArtistId];
+
+export function findCampaign(db: Db, id: string): Promise<ScopedCampaignRow | null> {
+  return db.$client.prepare(`SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGN_FROM} WHERE c.id = ?1`).bind(id).first<ScopedCampaignRow>();
+}
+
+/**
+ * Campaigns whose own artist, segment's artist and track's artist are all among the given artists
+ * (null: every campaign, for admins), newest first.
+ */
+export async function listCampaigns(db: Db, artistIds: readonly string[] | null): Promise<ScopedCampaignRow[]> {
   const { results } = await db.$client
     .prepare(
-      `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
-       WHERE ?1 IS NULL OR artist_id IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC, id`,
+      `SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGN_FROM}
+       WHERE ?1 IS NULL OR (c.artist_id IN (SELECT value FROM json_each(?1))
+                            AND s.artist_id IN (SELECT value FROM json_each(?1))
+                            AND t.artist_id IN (SELECT value FROM json_each(?1)))
+       ORDER BY c.created_at DESC, c.id`,
     )
     .bind(artistIds === null ? null : JSON.stringify(artistIds))
-    .all<CampaignRow>();
+    .all<ScopedCampaignRow>();
   return results;
 }
 

@@ -2,11 +2,20 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
 import { liftOf } from '../analytics/lift.ts';
-import { assertArtistAccess } from '../auth/principal.ts';
+import { assertFoundFor, canReadArtists } from '../auth/principal.ts';
 import { isHoldout } from '../campaigns/holdout.ts';
 import { CampaignCreateRequest, CampaignListSchema, CampaignParams, CampaignReportSchema, CampaignSchema } from '../campaigns/schemas.ts';
 import { artistOfTrack } from '../db/analytics.ts';
-import { type CampaignRow, campaignOutcomes, findCampaign, insertCampaign, listCampaigns, memberCounts } from '../db/campaigns.ts';
+import {
+  type CampaignRow,
+  campaignArtists,
+  campaignOutcomes,
+  findCampaign,
+  insertCampaign,
+  listCampaigns,
+  memberCounts,
+  type ScopedCampaignRow,
+} from '../db/campaigns.ts';
 import { createDb, type Db } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -21,15 +30,25 @@ import { bearerAuth } from './security.ts';
 export const campaigns = newRouter();
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
-const forbidden = json('Not a marketer or admin key, or outside its roster', ErrorSchema);
-const notFound = json('No such campaign', ErrorSchema);
+const forbidden = json('Not a marketer or admin key', ErrorSchema);
+const notFound = json(
+  'No such campaign, or one whose artist, segment or track is outside the roster of the key (the same answer)',
+  ErrorSchema,
+);
 
-async function openCampaign(c: Context<AppEnv>, db: Db, id: string): Promise<CampaignRow> {
+/**
+ * The campaign, if the key's roster covers its artist, its segment's artist and its track's artist;
+ * 404 otherwise, the same answer as for an unknown id, so a bound key can neither read a campaign over
+ * a foreign audience nor tell foreign campaigns from missing ones.
+ */
+async function openCampaign(c: Context<AppEnv>, db: Db, id: string): Promise<ScopedCampaignRow> {
   const principal = marketer(c);
-  const campaign = await findCampaign(db, id);
-  if (!campaign) throw new ApiError(404, 'campaign_not_found', `No campaign with id ${id}`);
-  assertArtistAccess(principal, campaign.artistId);
-  return campaign;
+  return assertFoundFor(
+    principal,
+    await findCampaign(db, id),
+    campaignArtists,
+    () => new ApiError(404, 'campaign_not_found', `No campaign with id ${id}`),
+  );
 }
 
 async function present(db: Db, row: CampaignRow, now: number) {
@@ -64,17 +83,21 @@ campaigns.openapi(
       201: json('The campaign with its audience split', CampaignSchema),
       400: json('Invalid body (details.issues[].path names the field)', ErrorSchema),
       403: forbidden,
-      404: json('No such segment or track', ErrorSchema),
+      404: json('No such segment or track, or one of an artist outside the roster of the key (the same answer)', ErrorSchema),
     },
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const principal = c.get('principal');
+    const principal = marketer(c);
     const db = createDb(c.env.DB);
+    // Both the audience and the boosted track must be inside the roster (a foreign one is "not found").
     const segment = await openSegment(c, db, body.segment_id);
-    const track = await artistOfTrack(db, body.track_id);
-    if (!track) throw new ApiError(404, 'track_not_found', `No track with id ${body.track_id}`);
-    assertArtistAccess(principal, track.artistId);
+    const track = assertFoundFor(
+      principal,
+      await artistOfTrack(db, body.track_id),
+      (t) => [t.artistId],
+      () => new ApiError(404, 'track_not_found', `No track with id ${body.track_id}`),
+    );
     const now = Date.now();
     const id = `cmp_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const users = await segmentMembers(db, SegmentRule.parse(JSON.parse(segment.rule)), now);
@@ -104,14 +127,17 @@ campaigns.openapi(
     method: 'get',
     path: '/',
     tags: ['Campaigns'],
-    summary: 'Campaigns over the roster of the key',
+    summary: 'Campaigns over the roster of the key (artist, segment and track all inside it)',
     security: bearerAuth,
     responses: { 200: json('Newest first', CampaignListSchema), 403: forbidden },
   }),
   async (c) => {
     const principal = marketer(c);
     const db = createDb(c.env.DB);
-    const rows = await listCampaigns(db, principal.role === 'admin' ? null : principal.artistIds);
+    // Only campaigns the key may read in full: the query filters on all three artists, and so does this.
+    const rows = (await listCampaigns(db, principal.role === 'admin' ? null : principal.artistIds)).filter((r) =>
+      canReadArtists(principal, campaignArtists(r)),
+    );
     const now = Date.now();
     return c.json({ campaigns: await Promise.all(rows.map((r) => present(db, r, now))) }, 200);
   },

@@ -27,6 +27,8 @@ const errors = {
   400: json('Invalid body (details.issues[].path names the field)', ErrorSchema),
   403: json('Not a marketer or admin key, or the artist is not in its roster', ErrorSchema),
 } as const;
+const notMarketer = json('Not a marketer or admin key', ErrorSchema);
+const notFound = json('No such segment, or one of an artist outside the roster of the key (the same answer)', ErrorSchema);
 
 function present(s: SegmentRow) {
   return {
@@ -92,7 +94,7 @@ segments.openapi(
     tags: ['Audiences'],
     summary: 'Segments over the roster of the key',
     security: bearerAuth,
-    responses: { 200: json('Newest first', SegmentListSchema), 403: errors[403] },
+    responses: { 200: json('Newest first', SegmentListSchema), 403: notMarketer },
   }),
   async (c) => {
     const principal = marketer(c);
@@ -109,7 +111,7 @@ segments.openapi(
     summary: 'One segment with its current size',
     security: bearerAuth,
     request: { params: SegmentParams },
-    responses: { 200: json('The segment', SegmentSchema), 403: errors[403], 404: json('No such segment', ErrorSchema) },
+    responses: { 200: json('The segment', SegmentSchema), 403: notMarketer, 404: notFound },
   }),
   async (c) => {
     const db = createDb(c.env.DB);
@@ -130,8 +132,8 @@ segments.openapi(
     request: { params: SegmentParams },
     responses: {
       200: { description: 'text/csv with one column, pseudonymous_id', content: { 'text/csv': { schema: z.string() } } },
-      403: errors[403],
-      404: json('No such segment', ErrorSchema),
+      403: notMarketer,
+      404: notFound,
     },
   }),
   async (c) => {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertArtistAccess, requireRole } from '../auth/principal.ts';
+import { assertFoundFor, requireRole } from '../auth/principal.ts';
 import { findTrack, upsertTracks } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
@@ -47,15 +47,21 @@ tracks.openapi(
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: 'The track', content: { 'application/json': { schema: TrackSchema } } },
-      403: { description: 'The key may not read this artist', content: { 'application/json': { schema: ErrorSchema } } },
-      404: { description: 'No such track', content: { 'application/json': { schema: ErrorSchema } } },
+      404: {
+        description: 'No such track, or a track of an artist outside the binding of the key (the same answer)',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
     },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const track = await findTrack(createDb(c.env.DB), id);
-    if (!track) throw new ApiError(404, 'track_not_found', `No track with id ${id}`);
-    assertArtistAccess(c.get('principal'), track.artistId);
+    // A bound key gets the same 404 for another artist's track as for a missing one: no existence oracle.
+    const track = assertFoundFor(
+      c.get('principal'),
+      await findTrack(createDb(c.env.DB), id),
+      (t) => [t.artistId],
+      () => new ApiError(404, 'track_not_found', `No track with id ${id}`),
+    );
     return c.json(
       {
         id: track.id,
