@@ -1,11 +1,31 @@
 import adapter from '@sveltejs/adapter-static';
+import type { Config } from '@sveltejs/kit';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 
 // Single-page app: the Worker serves build/ as static assets and answers unknown paths with
 // index.html (wrangler.toml `not_found_handling`), so every route renders in the browser.
+// CSP: the build writes it into index.html as a <meta>, with the hash of SvelteKit's inline bootstrap
+// <script> added to script-src (mode 'hash'; the page is prerendered, so no nonce). Everything else is
+// this origin's: the JS and CSS files, /favicon.svg and the API (/v1). No 'unsafe-inline' for styles:
+// Svelte's style: directives and chart.js size canvases through the CSSOM (element.style), which a CSP
+// does not restrict, and app.html has no style attribute. A <meta> CSP cannot carry frame-ancestors,
+// so that and the other headers are in static/_headers, which the assets layer applies.
+const csp: Config['csp'] = {
+  mode: 'hash',
+  directives: {
+    'default-src': ['none'],
+    'script-src': ['self'],
+    'style-src': ['self'],
+    'img-src': ['self'],
+    'connect-src': ['self'],
+    'base-uri': ['self'],
+    'form-action': ['self'],
+  },
+};
+
 export default defineConfig({
-  plugins: [sveltekit({ adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', precompress: false }) })],
+  plugins: [sveltekit({ adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', precompress: false }), csp })],
   // `vite dev` for the dashboard talks to a local Worker (`npm run dev`) through this proxy.
   server: { proxy: { '/v1': 'http://127.0.0.1:8787' }, fs: { allow: ['..'] } },
 });
