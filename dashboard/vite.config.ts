@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import adapter from '@sveltejs/adapter-static';
-import type { Config } from '@sveltejs/kit';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 
@@ -30,7 +29,7 @@ function announcerStyleHash(): `sha256-${string}` {
 // does not restrict, app.html has no style attribute, and the announcer's is allowed by its hash.
 // A <meta> CSP cannot carry frame-ancestors, so that and the other headers are in static/_headers,
 // which the assets layer applies.
-const csp: Config['csp'] = {
+const csp: NonNullable<Parameters<typeof sveltekit>[0]>['csp'] = {
   mode: 'hash',
   directives: {
     'default-src': ['none'],
