@@ -1,9 +1,10 @@
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { renderReference } from './docs/render-reference.ts';
+import { renderReference, withStyleNonce } from './docs/render-reference.ts';
 import { ApiError, errorBody, renderError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { rateLimitPerKey } from './middleware/rate-limit.ts';
+import { DOCS_PATH, securityHeaders } from './middleware/security-headers.ts';
 import { adminArchive } from './routes/admin-archive.ts';
 import { adminKeys } from './routes/admin-keys.ts';
 import { adminModels } from './routes/admin-models.ts';
@@ -32,6 +33,8 @@ const OPENAPI_INFO = {
 
 export const app = newRouter();
 
+// Outermost, so the headers land on every response, errors and 404s included.
+app.use('*', securityHeaders);
 app.use('*', requestId());
 const apiBodyLimit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
@@ -65,9 +68,10 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: '
 app.doc31(OPENAPI_PATH, OPENAPI_INFO);
 // The routes never change while an isolate lives, so the reference is rendered once.
 let referenceHtml: string | undefined;
-app.get('/docs', (c) => {
+app.get(DOCS_PATH, (c) => {
   referenceHtml ??= renderReference(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>);
-  return c.html(referenceHtml);
+  // The page's one <style> carries the nonce its CSP names (set by the securityHeaders middleware).
+  return c.html(withStyleNonce(referenceHtml, c.get('secureHeadersNonce') ?? ''));
 });
 
 app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -9,5 +9,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** This request's CSP nonce, set by hono/secure-headers' NONCE (the /docs <style>). */
+    secureHeadersNonce?: string;
   };
 }

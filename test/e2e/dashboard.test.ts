@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser against a real Worker with seeded data: sign in, KPI numbers
  * equal the API's, the date range changes them, a track page opens, a CSV downloads and equals
- * the API's, sign out. Screenshots of every view land in test-output/screenshots/.
+ * the API's, sign out. Screenshots of every view land in test-output/screenshots/. Every page of the
+ * run is watched for Content Security Policy violations; the last test asserts there were none.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +33,10 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
   let url: string;
   let artistKey: string;
   let marketerKey: string;
+  const cspViolations: { page: Page | null; text: string }[] = [];
+  /** Pages that break the CSP on purpose, to show the watch works: their violations are expected. */
+  const probes = new Set<Page>();
+  const violationsOn = (p: Page) => cspViolations.filter((v) => v.page === p).map((v) => v.text);
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`[e2e] ${INSTALL_HINT} (CI installs it in .ci/run)`);
@@ -40,6 +45,18 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     url = worker.server.url;
     ({ artistKey, marketerKey } = await seedWorld(url, worker.adminToken, E2E_PERSIST));
     browser = await launchBrowser();
+    // CSP violations, from every page and document of the run: the securitypolicyviolation event (an
+    // init script in each document reports it) and chromium's console message.
+    await browser.context.exposeBinding('__reportCspViolation', ({ page: from }, v: string) => cspViolations.push({ page: from, text: v }));
+    await browser.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const report = (window as unknown as { __reportCspViolation: (v: string) => void }).__reportCspViolation;
+        report(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} on ${e.documentURI} (${e.sample})`);
+      });
+    });
+    browser.context.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) cspViolations.push({ page: m.page(), text: `console: ${m.text()}` });
+    });
     page = await browser.context.newPage();
     // Errors in the page show up in the test output, next to the failing step.
     page.on('pageerror', (e) => console.error(`[e2e] page error: ${e.message}`));
@@ -68,6 +85,25 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     expect(res.status).toBe(200);
     return res.body;
   }
+
+  it('Should serve the dashboard with its security headers and a CSP that names its inline script by hash', async () => {
+    const res = await page.goto(url);
+    const headers = res?.headers() ?? {};
+    // from dashboard/static/_headers, applied by the static assets layer
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+    // the <meta> the build writes (csp in dashboard/vite.config.ts)
+    const meta = (await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content')) ?? '';
+    expect(meta).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(meta).toContain("default-src 'none'");
+    expect(meta).toContain("connect-src 'self'");
+    expect(meta).not.toContain('unsafe-inline');
+    expect(meta).not.toContain('unsafe-eval');
+    await page.getByLabel('API key').waitFor();
+  });
 
   it('Should refuse a wrong key and sign in with a valid one', async () => {
     await page.goto(url);
@@ -292,5 +328,32 @@ describe.skipIf(!hasChromium && !inCi)('Dashboard in chromium', () => {
     await shot('campaigns');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
+  });
+  it('Should render the API reference under its own CSP', async () => {
+    const res = await page.goto(`${url}/docs`);
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/style-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    await page.getByRole('heading', { level: 1, name: /API reference/ }).waitFor();
+    // the nonce'd <style> applied: the body is the 960 px column it sets
+    expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('960px');
+    await page.screenshot({ path: join(SHOTS, 'docs.png') });
+  });
+
+  it('Should notice a CSP violation when there is one (the watch itself works)', async () => {
+    const probe = await browser!.context.newPage();
+    probes.add(probe);
+    try {
+      await probe.goto(`${url}/docs`);
+      await probe.evaluate(() => document.body.setAttribute('style', 'color: red'));
+      await expect.poll(() => violationsOn(probe).length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(violationsOn(probe).join('\n')).toContain('style-src');
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('Should have seen no CSP violation on the dashboard or /docs in the whole run', () => {
+    expect(cspViolations.filter((v) => !(v.page && probes.has(v.page))).map((v) => v.text)).toEqual([]);
   });
 });

@@ -47,7 +47,13 @@ ${body ? `<h4>Body</h4><p><code>${esc(schemaName(body.schema as Json))}</code></
 <h4>Responses</h4><ul>${responses}</ul></article>`;
 }
 
-/** @example c.html(renderReference(app.getOpenAPI31Document(info))) */
+/** Stands for the per-request CSP nonce in the rendered page; withStyleNonce fills it in. */
+const STYLE_NONCE = '{{style-nonce}}';
+
+/** The rendered page with its <style> nonce set; a nonce is base64, so it needs no escaping beyond esc. */
+export const withStyleNonce = (html: string, nonce: string) => html.replace(STYLE_NONCE, esc(nonce));
+
+/** @example c.html(withStyleNonce(renderReference(app.getOpenAPI31Document(info)), nonce)) */
 export function renderReference(doc: Json): string {
   const info = doc.info as Json;
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
@@ -56,7 +62,7 @@ export function renderReference(doc: Json): string {
     .map(([n, s]) => renderSchema(n, s))
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(info.title)} API reference</title><style>
+<title>${esc(info.title)} API reference</title><style nonce="${STYLE_NONCE}">
 body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b1b1f}
 code{font:13px ui-monospace,monospace;background:#f1f1f4;padding:0 .25em;border-radius:3px}
 .op{border-top:1px solid #ddd;padding:.5rem 0}.m{font:bold 12px ui-monospace,monospace;padding:.1em .5em;border-radius:3px;color:#fff;background:#555}
