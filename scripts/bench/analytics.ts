@@ -30,6 +30,7 @@ import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import { mulberry32 } from '../../models/train/random.ts';
 import { refreshAnalytics } from '../demo/analytics-refresh.ts';
 import { sampleCumulative } from '../demo/rng.ts';
+import { catalogueInserts } from '../lib/local-d1.ts';
 import { apiCall, applyLocalMigrations, ensureAssetsDir, freePort, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';
 
@@ -71,11 +72,7 @@ function generate(): { days: number; events: number; impressions: number } {
   const firstDay = today - 364;
   const now = Date.now();
   db.exec('BEGIN');
-  const insArtist = db.prepare('INSERT INTO artists (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)');
-  const insTrack = db.prepare(
-    `INSERT INTO tracks (id, artist_id, title, duration_ms, genre, tags, energy, danceability, valence, acousticness, tempo, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const { artist: insArtist, track: insTrack } = catalogueInserts(db);
   const durations: number[] = [];
   for (let a = 0; a < ARTISTS; a++) {
     insArtist.run(`a${a}`, `Artist ${a}`, now, now);
