@@ -2,11 +2,11 @@
  * `npm run reset`: forget the local demo (local D1 and R2 under .wrangler/state, the trained bundle and
  * .data/demo.json) so the next `npm start` builds everything again. Asks first unless --yes.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, ROOT } from './lib/local-worker.ts';
+import { DEFAULT_PORT, ROOT, RUNNING_FILE } from './lib/local-worker.ts';
 
 const { values } = parseArgs({ options: { yes: { type: 'boolean', short: 'y', default: false } } });
 const targets = ['.wrangler/state', '.data/demo.json', '.data/model', '.data/train.log', '.data/simulate.log']
@@ -14,12 +14,25 @@ const targets = ['.wrangler/state', '.data/demo.json', '.data/model', '.data/tra
   .filter(existsSync);
 
 // Deleting the database under a running Worker would leave it serving from a half-deleted state.
-const running = await fetch(`http://127.0.0.1:${DEFAULT_PORT}/healthz`).then(
+// `npm start` notes its pid and URL in RUNNING_FILE (any --port); the default port is checked too,
+// for an instance started some other way.
+function runningStart(): { pid: number; url: string } | null {
+  try {
+    const r = JSON.parse(readFileSync(RUNNING_FILE, 'utf8')) as { pid: number; url: string };
+    process.kill(r.pid, 0); // throws when no such process: a start that was killed left the file
+    return r;
+  } catch {
+    return null;
+  }
+}
+const started = runningStart();
+const onDefaultPort = await fetch(`http://127.0.0.1:${DEFAULT_PORT}/healthz`).then(
   (r) => r.ok,
   () => false,
 );
-if (running) {
-  console.error(`Backbeat is running on port ${DEFAULT_PORT}: stop npm start (Ctrl+C) first, then reset.`);
+if (started || onDefaultPort) {
+  const where = started ? `at ${started.url} (npm start, pid ${started.pid})` : `on port ${DEFAULT_PORT}`;
+  console.error(`Backbeat is running ${where}: stop it (Ctrl+C) first, then reset.`);
   process.exit(1);
 }
 if (targets.length === 0) {

@@ -10,12 +10,13 @@
  *   npm start -- --rate 0                      no background simulator
  *   npm start -- --warmup 0                    no closed-loop warm-up on the first start
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { terminalReporter } from './demo/progress.ts';
 import { describeDemo, startDemo } from './demo/start-sequence.ts';
 import { DEFAULT_STATE_FILE } from './demo/state.ts';
 import { DEFAULT_WORLD, type WorldConfig } from './demo/world.ts';
-import { DEFAULT_PORT } from './lib/local-worker.ts';
+import { DEFAULT_PORT, RUNNING_FILE } from './lib/local-worker.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -64,6 +65,9 @@ console.log(
     .join(', ')})`,
 );
 console.log('  Press Ctrl+C to stop.');
+// `npm run reset` must not delete the state under a running instance, whatever port it listens on.
+writeFileSync(RUNNING_FILE, JSON.stringify({ pid: process.pid, url: demo.url }));
+process.on('exit', () => rmSync(RUNNING_FILE, { force: true }));
 
 let stopping = false;
 const stop = async () => {

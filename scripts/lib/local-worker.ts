@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const DEFAULT_PORT = 8787;
+/** Written by a running `npm start` ({ pid, url }), removed when it stops; `npm run reset` reads it. */
+export const RUNNING_FILE = join(ROOT, '.data/running.json');
 const DEV_VARS = join(ROOT, '.dev.vars');
 
 const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' };
