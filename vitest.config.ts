@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_ADMIN_TOKEN } from './test/worker/constants.ts';
+import { RATE_LIMIT_IN_TEST, TEST_ADMIN_TOKEN } from './test/worker/constants.ts';
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
@@ -18,6 +18,24 @@ export default defineConfig(async () => {
           test: {
             name: 'worker',
             include: ['test/worker/**/*.test.ts'],
+            exclude: ['test/worker/rate-limit/**'],
+            setupFiles: ['./test/worker/apply-migrations.ts'],
+          },
+        },
+        {
+          // The per-key budget, lowered through configuration so a test can spend it (wrangler.toml has 3 000 per 10 s).
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: TEST_ADMIN_TOKEN },
+                ratelimits: { RATE_LIMITER: { namespace_id: '1001', simple: { limit: RATE_LIMIT_IN_TEST, period: 10 } } },
+              },
+            }),
+          ],
+          test: {
+            name: 'worker-rate-limit',
+            include: ['test/worker/rate-limit/**/*.test.ts'],
             setupFiles: ['./test/worker/apply-migrations.ts'],
           },
         },
