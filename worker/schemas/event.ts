@@ -14,7 +14,16 @@ const MIN_TS = Date.UTC(2000, 0, 1);
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
 const MAX_MS_PLAYED = 24 * 3600 * 1000;
 
-export const Id = z.string().trim().min(1).max(128);
+/**
+ * Every id the API takes (events, users, tracks, artists, and the ids in paths): 1–128 of
+ * A–Z a–z 0–9 . _ : @ + = ~ -. Enough for UUIDs, MBIDs, `spotify:track:…` URIs and e-mail-like ids,
+ * and nothing that needs escaping in a URL path, a CSV cell, a header or a file name.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9._:@+=~-]{1,128}$/;
+export const Id = z
+  .string()
+  .trim()
+  .regex(ID_PATTERN, { message: 'must be 1–128 of A–Z a–z 0–9 . _ : @ + = ~ - (no spaces, slashes, quotes or control characters)' });
 
 const Timestamp = z
   .union([z.iso.datetime({ offset: true }), z.number().int()])

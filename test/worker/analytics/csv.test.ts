@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentDisposition, toCsv } from '../../../worker/analytics/csv.ts';
-import { api, track } from '../helpers.ts';
+import { api, type ErrorEnvelope, track } from '../helpers.ts';
 
 describe('CSV cells', () => {
   it('Should prefix a quote to cells starting with = + - @ TAB CR or LF', () => {
@@ -28,17 +28,14 @@ describe('Content-Disposition', () => {
     expect(() => new Headers({ 'content-disposition': evil })).not.toThrow();
   });
 
-  it('Should not answer 500 for a CSV download of an artist id with a CR, and name one file', async () => {
+  it('Should refuse ids a CSV file name or header could not carry, at ingest and in paths', async () => {
     const artist = 'csv-a\r"; filename="evil.html';
-    const put = await api('/v1/tracks', {
-      method: 'PUT',
-      body: { tracks: [track('csv-t1', artist)] },
-    });
+    const put = await api('/v1/tracks', { method: 'PUT', body: { tracks: [track('csv-t1', artist), track('csv t2', 'csv-b')] } });
+    expect(put.status).toBe(422);
+    const rejected = ((await put.json()) as ErrorEnvelope).error.details?.rejected as { errors: { path: string }[] }[];
+    expect(rejected.flatMap((r) => r.errors.map((e) => e.path))).toEqual(['tracks[0].artist.id', 'tracks[1].id']);
     const res = await api(`/v1/artists/${encodeURIComponent(artist)}/overview?from=2026-10-05&to=2026-10-11&format=csv`);
-    expect(put.status).toBe(200);
-    expect(res.status).toBe(200);
-    const cd = res.headers.get('content-disposition') ?? '';
-    expect(cd.match(/filename=/g)).toHaveLength(1);
-    expect(cd).not.toMatch(/[\r\n]/);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorEnvelope).error.details?.issues?.map((i) => i.path)).toEqual(['param.id']);
   });
 });
