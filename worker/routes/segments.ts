@@ -5,7 +5,7 @@ import { createDb } from '../db/client.ts';
 import { insertSegment, listSegments, type SegmentRow } from '../db/segments.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { marketer, openSegment } from '../segments/access.ts';
-import { segmentMembers } from '../segments/evaluate.ts';
+import { segmentSnapshot } from '../segments/evaluate.ts';
 import { pseudonymousId } from '../segments/pseudonym.ts';
 import { SegmentRule } from '../segments/rules.ts';
 import {
@@ -53,8 +53,8 @@ segments.openapi(
   async (c) => {
     const { rule } = c.req.valid('json');
     assertArtistAccess(marketer(c), rule.artist_id);
-    const members = await segmentMembers(createDb(c.env.DB), rule, Date.now());
-    return c.json({ artist_id: rule.artist_id, size: members.length }, 200);
+    const { members, asOf } = await segmentSnapshot(createDb(c.env.DB), rule, Date.now());
+    return c.json({ artist_id: rule.artist_id, size: members.length, as_of: asOf }, 200);
   },
 );
 
@@ -82,8 +82,8 @@ segments.openapi(
       createdAt: Date.now(),
     };
     await insertSegment(db, row);
-    const members = await segmentMembers(db, rule, Date.now());
-    return c.json({ ...present(row), size: members.length }, 201);
+    const { members, asOf } = await segmentSnapshot(db, rule, Date.now());
+    return c.json({ ...present(row), size: members.length, as_of: asOf }, 201);
   },
 );
 
@@ -117,8 +117,8 @@ segments.openapi(
     const db = createDb(c.env.DB);
     const segment = await openSegment(c, db, c.req.valid('param').id);
     const view = present(segment);
-    const members = await segmentMembers(db, view.rule, Date.now());
-    return c.json({ ...view, size: members.length }, 200);
+    const { members, asOf } = await segmentSnapshot(db, view.rule, Date.now());
+    return c.json({ ...view, size: members.length, as_of: asOf }, 200);
   },
 );
 
@@ -139,7 +139,7 @@ segments.openapi(
   async (c) => {
     const db = createDb(c.env.DB);
     const segment = await openSegment(c, db, c.req.valid('param').id);
-    const members = await segmentMembers(db, present(segment).rule, Date.now());
+    const { members, asOf } = await segmentSnapshot(db, present(segment).rule, Date.now());
     const ids = await Promise.all(members.map((u) => pseudonymousId(u, c.env.ADMIN_TOKEN)));
     return csvResponse(
       toCsv(
@@ -147,6 +147,7 @@ segments.openapi(
         ['pseudonymous_id'],
       ),
       `${segment.id}.csv`,
+      { 'Backbeat-As-Of': asOf },
     );
   },
 );

@@ -1,6 +1,7 @@
 import { DAY_MS } from '../analytics/definitions.ts';
 import { epochDay } from '../analytics/period.ts';
 import type { Db } from '../db/client.ts';
+import { rollupsAsOf } from '../db/rollups.ts';
 import { artistListeners, completedNotSaved, genreListening, lapsed, superListeners } from '../db/segments.ts';
 import type { SegmentRule } from './rules.ts';
 import { centroid, nearest, TASTE_FEATURE_NAMES, tasteVectors } from './taste.ts';
@@ -33,6 +34,15 @@ export async function segmentMembers(db: Db, rule: SegmentRule, now: number): Pr
       return ranked.map((r) => r.userId).sort();
     }
   }
+}
+
+/**
+ * The members a rule selects now, and how fresh the rollups they come from are (`as_of`, ISO: every
+ * event acknowledged before it is counted; rules may read all of history, so every day counts).
+ */
+export async function segmentSnapshot(db: Db, rule: SegmentRule, now: number): Promise<{ members: string[]; asOf: string }> {
+  const [members, asOf] = await Promise.all([segmentMembers(db, rule, now), rollupsAsOf(db, { from: 0, to: epochDay(now) }, now)]);
+  return { members, asOf: new Date(asOf).toISOString() };
 }
 
 /** Users nearest to the artist's recent listeners who never played the artist, best first. */

@@ -10,8 +10,11 @@ export const SegmentParams = z.object({
 });
 
 export const SegmentEstimateRequest = z.strictObject({ rule: SegmentRule }).openapi('SegmentEstimateRequest');
+/** The instant the size is true for, as in every analytics answer. */
+const AsOf = z.iso.datetime().openapi({ description: 'Every event acknowledged before this instant is counted in the size' });
+
 export const SegmentEstimateSchema = z
-  .object({ artist_id: z.string(), size: z.number().int().openapi({ description: 'Users the rule selects now' }) })
+  .object({ artist_id: z.string(), size: z.number().int().openapi({ description: 'Users the rule selects now' }), as_of: AsOf })
   .openapi('SegmentEstimate');
 
 export const SegmentCreateRequest = z
@@ -26,9 +29,10 @@ export const SegmentSchema = z
     rule: SegmentRule,
     created_at: z.iso.datetime(),
     size: z.number().int().openapi({ description: 'Users the rule selects now' }),
+    as_of: AsOf,
   })
   .openapi('Segment');
 
 export const SegmentListSchema = z
-  .object({ segments: z.array(SegmentSchema.omit({ size: true }).openapi('SegmentSummary')) })
+  .object({ segments: z.array(SegmentSchema.omit({ size: true, as_of: true }).openapi('SegmentSummary')) })
   .openapi('SegmentList');

@@ -92,7 +92,11 @@ describe('Segments', () => {
   it('Should select listeners who completed ≥ N tracks but never saved', async () => {
     const rule = { type: 'completed_not_saved', artist_id: A, min_completions: 3, window_days: 28 };
     const est = await api('/v1/segments/estimate', { body: { rule } });
-    expect(await est.json()).toEqual({ artist_id: A, size: 1 }); // cu1 only
+    const body = (await est.json()) as { as_of: string };
+    expect(body).toEqual({ artist_id: A, size: 1, as_of: expect.any(String) }); // cu1 only
+    // Settled rollups: fresh to the request, within the test's own run time.
+    expect(Date.now() - Date.parse(body.as_of)).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - Date.parse(body.as_of)).toBeLessThan(60_000);
     const seg = await createSegment(rule);
     expect(seg.size).toBe(1);
     const rows = await exportIds(seg.id);
