@@ -55,6 +55,8 @@ export interface Recommendation {
   holdoutCampaigns: string[];
   activity: string | null;
   coldStart: 'none' | 'seeds' | 'popular';
+  /** Why the list is the popularity fallback although the user has history, or null. */
+  fallback: 'model_scores_not_finite' | null;
 }
 
 export interface RecommendInput {
@@ -97,7 +99,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
 
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
   const candidates = coldStart === 'popular' ? [] : full ? 'all' : candidateUnion(model, cat, anchors, genres);
-  const scored =
+  let scored =
     coldStart === 'popular'
       ? null
       : await model.score(
@@ -105,6 +107,14 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
           history.map(([, w]) => w),
           candidates,
         );
+  // A model whose scores are all NaN or infinite would rank nothing: never answer an empty list for a
+  // catalogue that has tracks, fall back to popularity and say why.
+  let fallback: Recommendation['fallback'] = null;
+  if (scored && !scored.scores.some(Number.isFinite)) {
+    scored = null;
+    coldStart = 'popular';
+    fallback = 'model_scores_not_finite';
+  }
   // From here to the end nothing awaits, so the per-isolate scratch arrays cannot be shared by two requests.
   const { rel, raw, source: sourceOf, blocked, explore } = scratch(cat.size);
   for (let i = 0; i < cat.size; i++) blocked[i] = 1 - (cat.listed[i] as number);
@@ -199,7 +209,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     campaignId: p.campaignId,
   }));
   timer.mark('rerank');
-  return { items, holdoutCampaigns, activity: targets?.activity ?? null, coldStart };
+  return { items, holdoutCampaigns, activity: targets?.activity ?? null, coldStart, fallback };
 }
 
 /** Sources as small codes in a typed array (0 = not scored): no per-request array of 50 000 strings. */

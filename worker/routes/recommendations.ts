@@ -90,6 +90,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
     ...(opts.context ?? {}),
     activity: rec.activity,
     cold_start: rec.coldStart,
+    ...(rec.fallback ? { fallback: rec.fallback } : {}),
     ...(rec.holdoutCampaigns.length > 0 ? { holdout_campaigns: rec.holdoutCampaigns } : {}),
   });
   // Logged after the response: impressions must not add to the user's wait.
@@ -121,6 +122,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       model_version: model.version,
       user_id: userId,
       cold_start: rec.coldStart,
+      fallback: rec.fallback,
       context: { activity: rec.activity },
       items: rec.items.map((it) => ({
         track_id: it.trackId,

@@ -100,6 +100,9 @@ export const RecommendationSchema = z
     model_version: z.string(),
     user_id: z.string(),
     cold_start: z.enum(['none', 'seeds', 'popular']).openapi({ description: 'How a user without history was served' }),
+    fallback: z.enum(['model_scores_not_finite']).nullable().openapi({
+      description: 'Why the list is the popularity fallback although the user has history (the model gave no finite score), or null',
+    }),
     context: z.object({ activity: z.string().nullable() }),
     items: z.array(
       z.object({

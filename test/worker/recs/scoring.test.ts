@@ -2,8 +2,11 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../../worker/db/client.ts';
 import { modelOf } from '../../../worker/model/active-model.ts';
+import type { LoadedModel } from '../../../worker/model/loaded-model.ts';
 import { candidateUnion, itemNeighbours } from '../../../worker/recs/candidates.ts';
 import { buildCatalogue } from '../../../worker/recs/catalogue.ts';
+import { DEFAULT_OPTIONS, recommend } from '../../../worker/recs/recommend.ts';
+import { PhaseTimer } from '../../../worker/recs/timing.ts';
 import { artistOf, BUNDLES, genreOf, putCatalogue, uploadBundle, versionOf } from './setup.ts';
 
 describe('Scoring inside workerd', () => {
@@ -53,5 +56,30 @@ describe('Scoring inside workerd', () => {
     const ids = union.map((i) => model.items[i] as string);
     expect(ids.filter((id) => artistOf(id) === artistOf('fx-t50')).length).toBeGreaterThanOrEqual(7);
     expect(ids.some((id) => genreOf(id) === 'techno')).toBe(true);
+  });
+
+  it('Should fall back to popular tracks, and say so, when the model gives no finite score', async () => {
+    await putCatalogue();
+    const bundle = BUNDLES[0] as (typeof BUNDLES)[0];
+    const db = createDb(env.DB);
+    const model = await modelOf(db, env.MODELS, versionOf(bundle));
+    const catalogue = await buildCatalogue(db, model, Date.now());
+    const now = Date.now();
+    const events = [{ trackId: 'fx-t50', type: 'save', ts: now - 3_600_000, msPlayed: null }];
+    const opts = { ...DEFAULT_OPTIONS, exclude: [], seedArtists: [], seedGenres: [] };
+    const healthy = await recommend({ model, catalogue, events, boosts: [], now }, opts, new PhaseTimer());
+    expect(healthy).toMatchObject({ coldStart: 'none', fallback: null });
+    // The same model with its scores poisoned, as a bundle with NaN factors would give.
+    const poisoned: LoadedModel = {
+      ...model,
+      score: async (...args: Parameters<LoadedModel['score']>) => {
+        const r = await model.score(...args);
+        return { ...r, scores: new Float32Array(r.scores.length).fill(Number.NaN) };
+      },
+    };
+    const rec = await recommend({ model: poisoned, catalogue, events, boosts: [], now }, opts, new PhaseTimer());
+    expect(rec.items.length).toBe(opts.limit);
+    expect(rec).toMatchObject({ coldStart: 'popular', fallback: 'model_scores_not_finite' });
+    expect(rec.items.every((i) => Number.isFinite(i.score))).toBe(true);
   });
 });
