@@ -1,13 +1,18 @@
+import { parseHotDays } from '../rollups/window.ts';
 import { ArchiveError, archiveColdDays, sweepOrphans } from './events-archive.ts';
 
 /** Cold days one cron run moves; a backlog drains over the following runs. */
 const DAYS_PER_RUN = 3;
 
-/** `EVENTS_HOT_DAYS` as a whole number of days; a bad value throws `invalid_config`. */
+/**
+ * `EVENTS_HOT_DAYS` for the archive: a bad value throws `invalid_config` instead of moving days an
+ * operator meant to keep (ingest, by contrast, keeps to the default: worker/rollups/window.ts).
+ */
 export function hotDaysOf(env: Pick<Env, 'EVENTS_HOT_DAYS'>): number {
-  const days = Number(env.EVENTS_HOT_DAYS);
-  if (!Number.isInteger(days) || days < 0)
-    throw new ArchiveError('invalid_config', `EVENTS_HOT_DAYS must be a whole number of days, got '${env.EVENTS_HOT_DAYS}'`);
+  const days = parseHotDays(env.EVENTS_HOT_DAYS);
+  if (days === null) {
+    throw new ArchiveError('invalid_config', `EVENTS_HOT_DAYS must be a whole number of days from 1 to 3650, got '${env.EVENTS_HOT_DAYS}'`);
+  }
   return days;
 }
 

@@ -2,11 +2,17 @@
 export const DEFAULT_HOT_DAYS = 35;
 
 /**
- * Days of raw events kept in D1 (the `EVENTS_HOT_DAYS` var, default 35). Events older than that
- * move to the R2 archive; apps may not send events older than that, so deduplication by event_id
- * covers every event an app sends. A bad value falls back to the default rather than failing ingest.
+ * `EVENTS_HOT_DAYS` (wrangler.toml): whole UTC days of raw events D1 keeps before today. Older days
+ * move to the R2 archive, and apps may not send events older than the window, so deduplication by
+ * event_id covers every event an app sends. Null when the value is not a whole number from 1 to
+ * 3 650: the archive refuses to run on it, ingest keeps to the default.
  */
+export function parseHotDays(value: string | undefined): number | null {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 3650 ? n : null;
+}
+
+/** The ingest window in days; a bad `EVENTS_HOT_DAYS` falls back to the default rather than refusing every event. */
 export function hotWindowDays(env: { EVENTS_HOT_DAYS?: string }): number {
-  const n = Number(env.EVENTS_HOT_DAYS);
-  return Number.isInteger(n) && n >= 2 && n <= 3650 ? n : DEFAULT_HOT_DAYS;
+  return parseHotDays(env.EVENTS_HOT_DAYS) ?? DEFAULT_HOT_DAYS;
 }
