@@ -24,9 +24,9 @@
  * narrow window when the kill lands in it, which is why the state is checked after the crash and not
  * only at the end, and why many batches are in flight (four senders) when it lands.
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -91,17 +91,24 @@ async function stopFully(dev: DevServer): Promise<void> {
 
 /** Resolves once none of `pids` is alive (a zombie has already released its files and locks). */
 async function gone(pids: number[]): Promise<void> {
-  for (;;) {
-    const ps = spawnSync('ps', ['-o', 'stat=', '-p', pids.join(',')], { encoding: 'utf8' }).stdout ?? '';
-    if (
-      ps
-        .split('\n')
-        .map((l) => l.trim())
-        .every((stat) => stat === '' || stat.startsWith('Z'))
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 50));
+  while (pids.some((pid) => alive(pid))) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** `pid`'s /proc stat fields after `(comm)`: state, ppid, …; comm may itself hold spaces and parentheses. */
+function statOf(pid: number | string): { comm: string; fields: string[] } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+  } catch {
+    return null; // no such process (it exited while we looked)
   }
+}
+
+/** False once the process is gone or a zombie. Reads /proc (Linux, like CI) rather than needing procps. */
+function alive(pid: number): boolean {
+  const stat = statOf(pid);
+  return stat !== null && stat.fields[0] !== 'Z';
 }
 
 /** `promise`, or a rejection naming the step that hung: a busy machine should fail the test, not hang it. */
@@ -149,13 +156,14 @@ async function postBatch(url: string, batch: Event[]): Promise<{ status: number;
   return { status: res.status, stored: body.stored ?? -1 };
 }
 
-/** `pid` and every process below it, as [pid, command name]. */
+/** `pid` and every process below it, from /proc. */
 function processTree(pid: number): { pid: number; comm: string }[] {
-  const rows = (spawnSync('ps', ['-A', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout ?? '')
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((r) => r.length >= 3)
-    .map(([p, pp, comm]) => ({ pid: Number(p), ppid: Number(pp), comm: comm as string }));
+  const rows = readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      const stat = statOf(e);
+      return stat ? [{ pid: Number(e), ppid: Number(stat.fields[1]), comm: stat.comm }] : [];
+    });
   const tree = rows.filter((r) => r.pid === pid);
   for (let i = 0; i < tree.length; i++) tree.push(...rows.filter((r) => r.ppid === tree[i]?.pid));
   return tree;
