@@ -43,9 +43,16 @@ export function contentDisposition(name: string): string {
 }
 
 /** A CSV download response. */
-export function csvResponse(body: string, filename: string, headers: Record<string, string> = {}): Response {
+/** The response header that carries `as_of` (JSON answers have it in the body too). */
+export const AS_OF_HEADER = 'Backbeat-As-Of';
+
+export function csvResponse(body: string, filename: string, asOf?: string): Response {
   return new Response(body, {
     status: 200,
-    headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(filename) },
+    headers: {
+      ...(asOf ? { [AS_OF_HEADER]: asOf } : {}),
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': contentDisposition(filename),
+    },
   });
 }

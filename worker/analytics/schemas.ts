@@ -36,7 +36,7 @@ export const TracksQuery = RangeQuery.extend({
 const PeriodSchema = z.object({ from: IsoDate, to: IsoDate }).openapi('Period');
 
 /** Every analytics answer says how fresh it is; the same instant is in the `Backbeat-As-Of` header (CSV too). */
-const AsOf = z.iso.datetime().openapi({
+export const AsOf = z.iso.datetime().openapi({
   description:
     'Every event acknowledged before this instant is counted. Usually a second or two behind now; further behind while a catalogue change is being re-derived.',
   example: '2026-11-24T14:32:05.000Z',

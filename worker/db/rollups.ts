@@ -140,8 +140,9 @@ SELECT ev.artist_id AS artistId, u.timezone AS timezone, ev.ts / 3600000 AS utcH
 FROM ev LEFT JOIN users u ON u.id = ev.user_id WHERE ${STREAM}
 GROUP BY ev.artist_id, u.timezone, ev.ts / 3600000`;
 
-const CLOCK_UPSERT = `INSERT INTO artist_clock_daily (artist_id, day, weekday, hour, streams)
-SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]' FROM json_each(?1) WHERE true
+/** ?1 the clockRows JSON; `guard` decides whether they are added at all. */
+const CLOCK_UPSERT = (guard = 'true') => `INSERT INTO artist_clock_daily (artist_id, day, weekday, hour, streams)
+SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]' FROM json_each(?1) WHERE ${guard}
 ON CONFLICT (artist_id, day, weekday, hour) DO UPDATE SET streams = artist_clock_daily.streams + excluded.streams`;
 
 type ClockSourceRow = { artistId: string; timezone: string | null; utcHour: number; streams: number };
@@ -195,7 +196,7 @@ export async function recomputeDay(db: Db, day: number, artistId?: string): Prom
     d1.prepare(BREAKDOWN(src)).bind(...args),
     d1.prepare(ARTIST_USER(src)).bind(...args),
     d1.prepare(ARTIST_DAILY(oneArtist)).bind(day, ...(oneArtist ? [artistId] : [])),
-    d1.prepare(CLOCK_UPSERT).bind(JSON.stringify(clockRows(results))),
+    d1.prepare(CLOCK_UPSERT()).bind(JSON.stringify(clockRows(results))),
   ]);
 }
 
@@ -276,12 +277,7 @@ async function applyDelta(db: Db, batches: readonly PendingBatch[]): Promise<voi
     d1.prepare(BREAKDOWN(src)).bind(...args),
     // The clock rows were read outside the transaction: add them only if every batch is still pending.
     d1
-      .prepare(
-        `${CLOCK_UPSERT.replace(
-          'WHERE true',
-          'WHERE (SELECT count(*) FROM rollup_pending p JOIN json_each(?2) b ON p.batch_id = b.value) = json_array_length(?2)',
-        )}`,
-      )
+      .prepare(CLOCK_UPSERT('(SELECT count(*) FROM rollup_pending p JOIN json_each(?2) b ON p.batch_id = b.value) = json_array_length(?2)'))
       .bind(JSON.stringify(clockRows(results)), all),
     d1.prepare('DELETE FROM rollup_pending WHERE batch_id IN (SELECT value FROM json_each(?1))').bind(all),
   ]);

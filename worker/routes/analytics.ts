@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
+import { AS_OF_HEADER, csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
 import { derivedMetrics, METRICS } from '../analytics/definitions.ts';
 import { bucketsOf, type DayRange, dayToIso, isoToDay, previousRange } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
@@ -59,27 +59,21 @@ function ok<T extends z.ZodType>(description: string, schema: T) {
 
 const period = (r: DayRange) => ({ from: dayToIso(r.from), to: dayToIso(r.to) });
 
-/** The freshness of one answer: `as_of` for the JSON body, and the same instant as a header for CSV. */
-interface Freshness {
-  as_of: string;
-  headers: Record<string, string>;
-}
-
 /**
  * Scope first (a bound key learns nothing about other artists, not even existence), then existence,
  * then how fresh the rollups of the days read are. Reads only read rollups: the rollup applier keeps
  * them current (worker/rollups/applier.ts), so no read waits on a recompute.
  */
-async function openArtist(c: Context<AppEnv>, artistId: string, from: number, to: number): Promise<{ db: Db; fresh: Freshness }> {
+async function openArtist(c: Context<AppEnv>, artistId: string, from: number, to: number): Promise<{ db: Db; asOf: string }> {
   const principal = c.get('principal');
   requireRole(principal, 'admin', 'artist', 'marketer');
   assertArtistAccess(principal, artistId);
   const db = createDb(c.env.DB);
   const [exists, asOf] = await Promise.all([artistExists(db, artistId), rollupsAsOf(db, { from, to }, Date.now())]);
   if (!exists) throw new ApiError(404, 'artist_not_found', `No artist with id ${artistId}`);
-  const as_of = new Date(asOf).toISOString();
-  c.header('Backbeat-As-Of', as_of);
-  return { db, fresh: { as_of, headers: { 'Backbeat-As-Of': as_of } } };
+  const iso = new Date(asOf).toISOString();
+  c.header(AS_OF_HEADER, iso);
+  return { db, asOf: iso };
 }
 
 artistAnalytics.openapi(
@@ -96,7 +90,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     const prev = previousRange(range);
-    const { db, fresh } = await openArtist(c, id, prev.from, range.to);
+    const { db, asOf } = await openArtist(c, id, prev.from, range.to);
     const [totals, sources] = await Promise.all([
       periodTotals(db, id, range, prev),
       breakdownOver(db, { artistId: id }, ['source'], range),
@@ -107,10 +101,10 @@ artistAnalytics.openapi(
     );
     if (wantsCsv(c)) {
       const rows = Object.entries(metrics).map(([metric, v]) => ({ metric, label: METRICS[metric as keyof typeof METRICS].label, ...v }));
-      return csvResponse(toCsv(rows, ['metric', 'label', 'value', 'previous', 'change']), `${id}-overview.csv`, fresh.headers);
+      return csvResponse(toCsv(rows, ['metric', 'label', 'value', 'previous', 'change']), `${id}-overview.csv`, asOf);
     }
     const source_mix = sourceMix(new Map(sources.map((r) => [r.key, r.streams])));
-    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, previous_period: period(prev), metrics, source_mix }, 200);
+    return c.json({ artist_id: id, period: period(range), as_of: asOf, previous_period: period(prev), metrics, source_mix }, 200);
   },
 );
 
@@ -128,7 +122,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const { db, fresh } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtist(c, id, range.from, range.to);
     const [counters, users] = await Promise.all([
       countersByBucket(db, { artistId: id }, range, q.granularity),
       q.metric === 'listeners' || q.metric === 'algorithmic_reach'
@@ -139,8 +133,8 @@ artistAnalytics.openapi(
       date: dayToIso(b),
       value: allMetrics(counters.get(b) ?? ZERO_COUNTERS, users?.get(b) ?? { listeners: 0, reach: 0 })[q.metric],
     }));
-    if (wantsCsv(c)) return csvResponse(toCsv(points, ['date', 'value']), `${id}-${q.metric}-${q.granularity}.csv`, fresh.headers);
-    return c.json({ artist_id: id, metric: q.metric, granularity: q.granularity, period: period(range), as_of: fresh.as_of, points }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(points, ['date', 'value']), `${id}-${q.metric}-${q.granularity}.csv`, asOf);
+    return c.json({ artist_id: id, metric: q.metric, granularity: q.granularity, period: period(range), as_of: asOf, points }, 200);
   },
 );
 
@@ -175,7 +169,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const { db, fresh } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtist(c, id, range.from, range.to);
     const rows = (await trackCounters(db, id, range)).map(({ trackId, title, durationMs, ...counters }) => ({
       track_id: trackId,
       title,
@@ -183,8 +177,8 @@ artistAnalytics.openapi(
       ...derivedMetrics(counters),
     }));
     const tracks = sortRows(rows, q.sort, q.order);
-    if (wantsCsv(c)) return csvResponse(toCsv(tracks, TRACK_COLUMNS), `${id}-tracks.csv`, fresh.headers);
-    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, sort: q.sort, order: q.order, tracks }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(tracks, TRACK_COLUMNS), `${id}-tracks.csv`, asOf);
+    return c.json({ artist_id: id, period: period(range), as_of: asOf, sort: q.sort, order: q.order, tracks }, 200);
   },
 );
 
@@ -201,7 +195,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id, trackId } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const { db, fresh } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtist(c, id, range.from, range.to);
     const track = await artistOfTrack(db, trackId);
     // A track of another artist is "not found" here: the URL's artist scopes the lookup.
     if (!track || track.artistId !== id) throw new ApiError(404, 'track_not_found', `Artist ${id} has no track ${trackId}`);
@@ -214,7 +208,7 @@ artistAnalytics.openapi(
     const sources = new Map(breakdown.filter((r) => r.dim === 'source').map((r) => [r.key, r.streams]));
     const skip_positions = skipHistogram(skips);
     if (wantsCsv(c))
-      return csvResponse(toCsv(skip_positions, ['bin', 'from_share', 'to_share', 'skips']), `${trackId}-skip-positions.csv`, fresh.headers);
+      return csvResponse(toCsv(skip_positions, ['bin', 'from_share', 'to_share', 'skips']), `${trackId}-skip-positions.csv`, asOf);
     return c.json(
       {
         track_id: trackId,
@@ -222,7 +216,7 @@ artistAnalytics.openapi(
         title: track.title,
         duration_ms: track.durationMs,
         period: period(range),
-        as_of: fresh.as_of,
+        as_of: asOf,
         metrics: derivedMetrics(counters),
         skip_positions,
         source_mix: sourceMix(sources),
@@ -246,11 +240,11 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     // New vs returning reads each listener's first-ever stream: every stale day up to `to` matters.
-    const { db, fresh } = await openArtist(c, id, 0, range.to);
+    const { db, asOf } = await openArtist(c, id, 0, range.to);
     const [cells, listeners] = await Promise.all([listeningClock(db, id, range), listenersOf(db, id, range)]);
     const clock = clockGrid(cells);
-    if (wantsCsv(c)) return csvResponse(toCsv(clock, ['weekday', 'hour', 'streams']), `${id}-listening-clock.csv`, fresh.headers);
-    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, ...audienceSummary(listeners, range.from), clock }, 200);
+    if (wantsCsv(c)) return csvResponse(toCsv(clock, ['weekday', 'hour', 'streams']), `${id}-listening-clock.csv`, asOf);
+    return c.json({ artist_id: id, period: period(range), as_of: asOf, ...audienceSummary(listeners, range.from), clock }, 200);
   },
 );
 
@@ -267,7 +261,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const { db, fresh } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtist(c, id, range.from, range.to);
     const [surfaces, users, dailyCounters, dailyUsers] = await Promise.all([
       breakdownOver(db, { artistId: id }, ['surface'], range),
       distinctUsersOver(db, id, range),
@@ -284,18 +278,14 @@ artistAnalytics.openapi(
       }))
       .sort((a, b) => b.impressions - a.impressions || a.surface.localeCompare(b.surface));
     if (wantsCsv(c))
-      return csvResponse(
-        toCsv(funnel, ['surface', 'impressions', 'streams', 'saves', 'conversion']),
-        `${id}-reach-funnel.csv`,
-        fresh.headers,
-      );
+      return csvResponse(toCsv(funnel, ['surface', 'impressions', 'streams', 'saves', 'conversion']), `${id}-reach-funnel.csv`, asOf);
     const series = bucketsOf(range, 'day').map((d) => ({
       date: dayToIso(d),
       impressions: dailyCounters.get(d)?.impressions ?? 0,
       reach: dailyUsers.get(d)?.reach ?? 0,
       algorithmic_streams: dailyCounters.get(d)?.algorithmicStreams ?? 0,
     }));
-    return c.json({ artist_id: id, period: period(range), as_of: fresh.as_of, reach: users.reach, funnel, series }, 200);
+    return c.json({ artist_id: id, period: period(range), as_of: asOf, reach: users.reach, funnel, series }, 200);
   },
 );
 

@@ -38,7 +38,8 @@ events.post('/', async (c) => {
   requireRole(principal, 'app', 'admin');
   const now = Date.now();
   // The dedupe window is the hot window: an app's resend always finds its original in D1.
-  const oldest = principal.role === 'admin' ? Number.NEGATIVE_INFINITY : (Math.floor(now / DAY_MS) - hotWindowDays(c.env) + 1) * DAY_MS;
+  const windowDays = hotWindowDays(c.env);
+  const oldest = principal.role === 'admin' ? Number.NEGATIVE_INFINITY : (Math.floor(now / DAY_MS) - windowDays + 1) * DAY_MS;
   const { valid, rejected } = await readBatch(c, {
     field: 'events',
     max: MAX_EVENTS_PER_BATCH,
@@ -52,7 +53,7 @@ events.post('/', async (c) => {
             {
               path: 'ts',
               code: 'too_old',
-              message: `ts must be on or after ${new Date(oldest).toISOString()} (the ${hotWindowDays(c.env)}-day window)`,
+              message: `ts must be on or after ${new Date(oldest).toISOString()} (the ${windowDays}-day window)`,
             },
           ],
   });

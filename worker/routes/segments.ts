@@ -147,7 +147,7 @@ segments.openapi(
         ['pseudonymous_id'],
       ),
       `${segment.id}.csv`,
-      { 'Backbeat-As-Of': asOf },
+      asOf,
     );
   },
 );

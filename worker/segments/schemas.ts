@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { AsOf } from '../analytics/schemas.ts';
 import { SegmentRule } from './rules.ts';
 
 export const SegmentParams = z.object({
@@ -11,10 +12,10 @@ export const SegmentParams = z.object({
 
 export const SegmentEstimateRequest = z.strictObject({ rule: SegmentRule }).openapi('SegmentEstimateRequest');
 /** The instant the size is true for, as in every analytics answer. */
-const AsOf = z.iso.datetime().openapi({ description: 'Every event acknowledged before this instant is counted in the size' });
+const SizeAsOf = AsOf.openapi({ description: 'Every event acknowledged before this instant is counted in the size' });
 
 export const SegmentEstimateSchema = z
-  .object({ artist_id: z.string(), size: z.number().int().openapi({ description: 'Users the rule selects now' }), as_of: AsOf })
+  .object({ artist_id: z.string(), size: z.number().int().openapi({ description: 'Users the rule selects now' }), as_of: SizeAsOf })
   .openapi('SegmentEstimate');
 
 export const SegmentCreateRequest = z
@@ -29,7 +30,7 @@ export const SegmentSchema = z
     rule: SegmentRule,
     created_at: z.iso.datetime(),
     size: z.number().int().openapi({ description: 'Users the rule selects now' }),
-    as_of: AsOf,
+    as_of: SizeAsOf,
   })
   .openapi('Segment');
 
