@@ -149,3 +149,22 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+/** Who did what to keys and models, for admins (`GET /v1/admin/audit`). Rows are only ever appended. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    /** The API key that acted (its non-secret id), or `root` for the bootstrap admin key. */
+    actorKeyId: text('actor_key_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    /** One of AUDIT_ACTIONS (worker/db/audit.ts). */
+    action: text('action').notNull(),
+    /** What was acted on: a key id or a model version. */
+    target: text('target').notNull(),
+    /** JSON with what the action touched, e.g. the role and artists of a minted key. */
+    detail: text('detail').notNull().default('{}'),
+  },
+  (t) => [index('audit_log_action_idx').on(t.action, t.id)],
+);

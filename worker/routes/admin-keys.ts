@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { generateKey, sha256Hex } from '../auth/key-material.ts';
 import { ROLES, requireRole } from '../auth/principal.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.ts';
+import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { ErrorSchema } from '../schemas/error.ts';
@@ -83,14 +84,17 @@ adminKeys.openapi(
   async (c) => {
     const body = c.req.valid('json');
     const { id, key } = generateKey();
-    const row = await insertApiKey(createDb(c.env.DB), {
+    const db = createDb(c.env.DB);
+    const now = Date.now();
+    const row = await insertApiKey(db, {
       id,
       hash: await sha256Hex(key),
       role: body.role,
       name: body.name,
       artistIds: [...new Set(body.artist_ids ?? [])],
-      now: Date.now(),
+      now,
     });
+    await recordAudit(db, c.get('principal'), 'key.mint', row.id, { role: row.role, name: row.name, artist_ids: row.artistIds }, now);
     return c.json({ ...present(row), key }, 201);
   },
 );
@@ -125,8 +129,12 @@ adminKeys.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const row = await revokeApiKey(createDb(c.env.DB), id, Date.now());
+    const db = createDb(c.env.DB);
+    const now = Date.now();
+    const row = await revokeApiKey(db, id, now);
     if (!row) throw new ApiError(404, 'key_not_found', `No API key with id ${id}`);
+    // Revoking a revoked key changes nothing, so it is not recorded again.
+    if (row.revokedAt === now) await recordAudit(db, c.get('principal'), 'key.revoke', row.id, { role: row.role, name: row.name }, now);
     return c.json(present(row), 200);
   },
 );

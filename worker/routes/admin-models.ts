@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BundleError, MANIFEST_FILE, type Manifest, parseManifest } from '../../models/bundle/manifest.ts';
 import { requireRole } from '../auth/principal.ts';
+import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { activateModel, activeModelVersion, findModel, insertModel, listModels, type ModelRow } from '../db/models.ts';
 import { ApiError } from '../errors.ts';
@@ -162,6 +163,7 @@ adminModels.post(
       throw new ApiError(409, 'model_exists', `Model ${manifest.version} is already uploaded; versions are immutable`);
     }
     const row = (await findModel(db, manifest.version)) as ModelRow;
+    await recordAudit(db, c.get('principal'), 'model.upload', manifest.version, { files: manifest.files }, now);
     return c.json(present(row, await activeModelVersion(db)), 201);
   },
 );
@@ -220,7 +222,9 @@ adminModels.openapi(
       throw new ApiError(422, 'model_unloadable', `Model ${version} does not load: ${(err as Error).message}`);
     }
     const previous = await activeModelVersion(db);
-    await activateModel(db, version, Date.now());
+    const now = Date.now();
+    await activateModel(db, version, now);
+    await recordAudit(db, c.get('principal'), 'model.activate', version, { previous }, now);
     forgetActiveVersion();
     const updated = (await findModel(db, version)) as ModelRow;
     return c.json({ ...present(updated, version), previous }, 200);

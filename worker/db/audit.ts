@@ -1,0 +1,47 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.ts';
+import type { Db } from './client.ts';
+import { auditLog } from './schema.ts';
+
+/** What the audit log records: every change to who may call the API and to what model serves. */
+export const AUDIT_ACTIONS = ['key.mint', 'key.revoke', 'model.upload', 'model.activate'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actorKeyId: string;
+  actorRole: string;
+  action: AuditAction;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Appends one entry after the action it records has committed.
+ *
+ * @example await recordAudit(db, principal, 'key.revoke', 'bb_3f9a…', { name: 'ios app' }, Date.now())
+ */
+export async function recordAudit(
+  db: Db,
+  actor: Principal,
+  action: AuditAction,
+  target: string,
+  detail: Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  await db
+    .insert(auditLog)
+    .values({ at: now, actorKeyId: actor.keyId, actorRole: actor.role, action, target, detail: JSON.stringify(detail) });
+}
+
+/** Newest first; `before` is the id of the last entry of the previous page. */
+export async function listAudit(db: Db, o: { action?: AuditAction; before?: number; limit: number }): Promise<AuditEntry[]> {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(o.action ? eq(auditLog.action, o.action) : undefined, o.before === undefined ? undefined : lt(auditLog.id, o.before)))
+    .orderBy(desc(auditLog.id))
+    .limit(o.limit);
+  return rows.map((r) => ({ ...r, action: r.action as AuditAction, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+}
