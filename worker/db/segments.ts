@@ -57,47 +57,23 @@ export async function artistListeners(db: Db, artistId: string, fromDay: number)
 }
 
 /** Every user's streams since `fromTs` by genre, with mean audio features: the input of taste vectors. */
-/** About how many events one statement of `genreListening` reads: bounds how long it holds the database. */
-export const TASTE_EVENTS_PER_CHUNK = 20_000;
-
-/**
- * Streams and mean audio features per (user, genre) since `fromTs`, read in chunks of whole listeners
- * walked in id order on events_user_ts_idx, each ending at the listener of about the
- * `eventsPerChunk`-th event. One GROUP BY over a year of
- * everyone's events held D1 for seconds while unrelated requests queued behind it; a chunk holds it for
- * a bounded time and other queries run between chunks. Each user falls in one chunk, so the rows are
- * the same as one statement's.
- */
-export async function genreListening(db: Db, fromTs: number, eventsPerChunk = TASTE_EVENTS_PER_CHUNK): Promise<GenreListening[]> {
+export async function genreListening(db: Db, fromTs: number): Promise<GenreListening[]> {
   const means = TASTE_FEATURE_NAMES.map((f) => `avg(t.${f}) AS ${f}`).join(', ');
-  const bound = db.$client.prepare(
-    'SELECT user_id AS id FROM events INDEXED BY events_user_ts_idx WHERE user_id > ?1 ORDER BY user_id LIMIT 1 OFFSET ?2',
-  );
-  const chunk = db.$client.prepare(
-    `SELECT e.user_id AS userId, t.genre AS genre, count(*) AS streams, ${means}
-     FROM events e INDEXED BY events_user_ts_idx JOIN tracks t ON t.id = e.track_id
-     WHERE e.user_id > ?2 AND (?3 IS NULL OR e.user_id <= ?3)
-       AND e.ts >= ?1 AND e.type IN ('play_end', 'skip') AND e.ms_played >= ${STREAM_MIN_MS}
-     GROUP BY e.user_id, t.genre`,
-  );
-  const out: GenreListening[] = [];
-  // '' sorts before every id (ids are at least one character).
-  for (let after: string | null = ''; after !== null; ) {
-    const upper: string | null = (await bound.bind(after, eventsPerChunk - 1).first<{ id: string }>())?.id ?? null;
-    const { results } = await chunk
-      .bind(fromTs, after, upper)
-      .all<{ userId: string; genre: string | null; streams: number } & Record<TasteFeature, number | null>>();
-    for (const r of results) {
-      out.push({
-        userId: r.userId,
-        genre: r.genre,
-        streams: r.streams,
-        means: Object.fromEntries(TASTE_FEATURE_NAMES.map((f) => [f, r[f]])) as Record<TasteFeature, number | null>,
-      });
-    }
-    after = upper;
-  }
-  return out;
+  const { results } = await db.$client
+    .prepare(
+      `SELECT e.user_id AS userId, t.genre AS genre, count(*) AS streams, ${means}
+       FROM events e JOIN tracks t ON t.id = e.track_id
+       WHERE e.ts >= ?1 AND e.type IN ('play_end', 'skip') AND e.ms_played >= ${STREAM_MIN_MS}
+       GROUP BY e.user_id, t.genre`,
+    )
+    .bind(fromTs)
+    .all<{ userId: string; genre: string | null; streams: number } & Record<TasteFeature, number | null>>();
+  return results.map((r) => ({
+    userId: r.userId,
+    genre: r.genre,
+    streams: r.streams,
+    means: Object.fromEntries(TASTE_FEATURE_NAMES.map((f) => [f, r[f]])) as Record<TasteFeature, number | null>,
+  }));
 }
 
 export interface SegmentRow {

@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activeBoostsForUser } from '../../../worker/campaigns/boosts.ts';
 import { isHoldout } from '../../../worker/campaigns/holdout.ts';
 import { createDb } from '../../../worker/db/client.ts';
-import { genreListening } from '../../../worker/db/segments.ts';
 import { api, type ErrorEnvelope, mintKey, settleRollups, track } from '../helpers.ts';
 
 const P = 'sg';
@@ -121,17 +120,6 @@ describe('Segments', () => {
     const ids = await exportIds(seg.id);
     const { pseudonymousId } = await import('../../../worker/segments/pseudonym.ts');
     expect(ids).toEqual([await pseudonymousId(`${P}-lk1`, env.ADMIN_TOKEN)]);
-  });
-
-  it('Should read taste in chunks of whole listeners, the same rows as one statement', async () => {
-    const db = createDb(env.DB);
-    const key = (r: { userId: string; genre: string | null }) => `${r.userId}|${r.genre}`;
-    const whole = await genreListening(db, 0, Number.MAX_SAFE_INTEGER);
-    // One event a chunk forces a chunk per listener: a user split across chunks would come out twice.
-    const chunked = await genreListening(db, 0, 1);
-    expect(whole.length).toBeGreaterThan(3);
-    expect(new Set(chunked.map(key)).size).toBe(chunked.length);
-    expect([...chunked].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...whole].sort((a, b) => key(a).localeCompare(key(b))));
   });
 
   it('Should keep a marketer inside its roster', async () => {
