@@ -1,3 +1,5 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 
 export const ROLES = ['admin', 'app', 'artist', 'marketer'] as const;
@@ -17,6 +19,13 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
     throw new ApiError(403, 'forbidden', `This endpoint needs a key with role ${roles.join(' or ')}; yours is ${principal.role}`);
   }
 }
+
+/** Middleware form of requireRole, for a router whose every route needs one of `roles`. */
+export const requireRoles = (...roles: Role[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c.get('principal'), ...roles);
+    await next();
+  });
 
 /** True when the principal may read data of `artistId`. Admin and app keys read the whole catalogue. */
 export function canReadArtist(principal: Principal, artistId: string): boolean {

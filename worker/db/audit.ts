@@ -20,7 +20,7 @@ export interface AuditEntry {
 /**
  * Appends one entry after the action it records has committed.
  *
- * @example await recordAudit(db, principal, 'key.revoke', 'bb_3f9a…', { name: 'ios app' }, Date.now())
+ * @example await recordAudit(db, principal, 'key.revoke', '3f9a0c1d2e4b', { role: 'app', name: 'ios app' }, Date.now())
  */
 export async function recordAudit(
   db: Db,

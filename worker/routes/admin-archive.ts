@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ArchiveError, archiveColdDays, dayString, listArchive, sweepOrphans } from '../archive/events-archive.ts';
 import { hotDaysOf } from '../archive/scheduled.ts';
-import { requireRole } from '../auth/principal.ts';
+import { requireRoles } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
 import { ErrorSchema } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
@@ -9,10 +9,7 @@ import { bearerAuth } from './security.ts';
 
 export const adminArchive = newRouter();
 
-adminArchive.use('*', async (c, next) => {
-  requireRole(c.get('principal'), 'admin');
-  await next();
-});
+adminArchive.use('*', requireRoles('admin'));
 
 const PartSchema = z
   .object({

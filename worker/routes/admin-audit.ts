@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../auth/principal.ts';
+import { requireRoles } from '../auth/principal.ts';
 import { AUDIT_ACTIONS, listAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { ErrorSchema } from '../schemas/error.ts';
@@ -8,10 +8,7 @@ import { bearerAuth } from './security.ts';
 
 export const adminAudit = newRouter();
 
-adminAudit.use('*', async (c, next) => {
-  requireRole(c.get('principal'), 'admin');
-  await next();
-});
+adminAudit.use('*', requireRoles('admin'));
 
 const AuditEntrySchema = z
   .object({

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { generateKey, sha256Hex } from '../auth/key-material.ts';
-import { ROLES, requireRole } from '../auth/principal.ts';
+import { ROLES, requireRoles } from '../auth/principal.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
@@ -12,10 +12,7 @@ import { bearerAuth } from './security.ts';
 
 export const adminKeys = newRouter();
 
-adminKeys.use('*', async (c, next) => {
-  requireRole(c.get('principal'), 'admin');
-  await next();
-});
+adminKeys.use('*', requireRoles('admin'));
 
 const KeySchema = z
   .object({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BundleError, MANIFEST_FILE, type Manifest, parseManifest } from '../../models/bundle/manifest.ts';
-import { requireRole } from '../auth/principal.ts';
+import { requireRoles } from '../auth/principal.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { activateModel, activeModelVersion, findModel, insertModel, listModels, type ModelRow } from '../db/models.ts';
@@ -19,10 +19,7 @@ export const adminModels = newRouter();
 /** Bundles are far larger than API bodies (a 50 000-item, 64-dim scorer is ~13 MB); Workers accept 100 MB. */
 export const MAX_BUNDLE_BYTES = 95 * 1024 * 1024;
 
-adminModels.use('*', async (c, next) => {
-  requireRole(c.get('principal'), 'admin');
-  await next();
-});
+adminModels.use('*', requireRoles('admin'));
 
 const ModelSchema = z
   .object({
