@@ -1,5 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { OPENAPI_PATH, openApiDocument } from './docs/openapi-document.ts';
 import { renderReference, withStyleNonce } from './docs/render-reference.ts';
 import { ApiError, errorBody, renderError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -21,16 +22,6 @@ import { similar } from './routes/similar.ts';
 import { tracks } from './routes/tracks.ts';
 import { users } from './routes/users.ts';
 import { MAX_BODY_BYTES } from './schemas/event.ts';
-
-const OPENAPI_PATH = '/v1/openapi.json';
-const OPENAPI_INFO = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Backbeat',
-    version: '1',
-    description: 'Listening events in, personalised recommendations and artist analytics out.',
-  },
-};
 
 export const app = newRouter();
 
@@ -67,11 +58,16 @@ app.route('/v1/me', me);
 app.route('/v1/users', users);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-app.doc31(OPENAPI_PATH, OPENAPI_INFO);
-// The routes never change while an isolate lives, so the reference is rendered once.
+// The routes never change while an isolate lives, so the document and its reference are built once.
+let document: ReturnType<typeof openApiDocument> | undefined;
+const servedDocument = () => {
+  document ??= openApiDocument(app);
+  return document;
+};
+app.get(OPENAPI_PATH, (c) => c.json(servedDocument()));
 let referenceHtml: string | undefined;
 app.get(DOCS_PATH, (c) => {
-  referenceHtml ??= renderReference(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>);
+  referenceHtml ??= renderReference(servedDocument() as unknown as Record<string, unknown>);
   // The page's one <style> carries the nonce its CSP names (set by the securityHeaders middleware).
   return c.html(withStyleNonce(referenceHtml, c.get('secureHeadersNonce') ?? ''));
 });

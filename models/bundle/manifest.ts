@@ -2,7 +2,10 @@
  * The model bundle contract (`backbeat-model/1`, see shared/spec/model-bundle.md), typed once.
  * The trainer writes it and the Worker reads it, so this file must stay free of Node imports.
  */
+import { BundleError } from './bundle-error.ts';
 import { readOnnxShapes } from './onnx-shapes.ts';
+
+export { BundleError };
 
 export const BUNDLE_FORMAT = 'backbeat-model/1';
 
@@ -74,15 +77,8 @@ export interface Manifest {
   training: { data: string; params: Record<string, unknown>; metrics: Record<string, unknown> };
 }
 
-/** Thrown for any contract violation; `field` is the manifest path at fault (e.g. `sha256.scorer.onnx`). */
-export class BundleError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(`model bundle: ${field}: ${message}`);
-    this.name = 'BundleError';
-    this.field = field;
-  }
-}
+/** Why an ONNX file did not parse: the reader's own words, without a BundleError's prefix. */
+const unreadable = (e: unknown): string => (e instanceof BundleError ? e.reason : (e as Error).message);
 
 type Obj = Record<string, unknown>;
 
@@ -255,7 +251,7 @@ export async function verifyBundleFiles(manifest: Manifest, files: Record<string
   try {
     scorer = readOnnxShapes(files[manifest.files.scorer]!);
   } catch (e) {
-    throw new BundleError('files.scorer', `${manifest.files.scorer} is not a readable ONNX model (${(e as Error).message})`);
+    throw new BundleError('files.scorer', `${manifest.files.scorer} is not a readable ONNX model (${unreadable(e)})`);
   }
   const emb = scorer.initializers.get(SCORER_ITEM_EMBEDDINGS);
   if (!emb || emb[0] !== manifest.items) {
@@ -271,7 +267,7 @@ export async function verifyBundleFiles(manifest: Manifest, files: Record<string
     try {
       content = readOnnxShapes(files[manifest.files.content]!);
     } catch (e) {
-      throw new BundleError('files.content', `${manifest.files.content} is not a readable ONNX model (${(e as Error).message})`);
+      throw new BundleError('files.content', `${manifest.files.content} is not a readable ONNX model (${unreadable(e)})`);
     }
     expectDims('dims', content.outputs.get(CONTENT_IO.embedding), [null, manifest.dims]);
     expectDims('contentFeatures', content.inputs.get(CONTENT_IO.features), [null, manifest.contentFeatures.length]);

@@ -4,6 +4,8 @@
  * Worker imports this). Only the few fields needed are decoded; everything else is skipped by length.
  */
 
+import { BundleError } from './bundle-error.ts';
+
 /** A dimension is a number when fixed, the symbolic name when dynamic. */
 export type Dim = number | string;
 
@@ -42,7 +44,7 @@ function varint(buf: Uint8Array, pos: number): [value: number, next: number] {
   let result = 0;
   let mul = 1;
   for (;;) {
-    if (pos >= buf.length) throw new Error('truncated protobuf varint');
+    if (pos >= buf.length) throw new BundleError('onnx', 'truncated protobuf varint');
     const b = buf[pos++]!;
     result += (b & 0x7f) * mul;
     if (b < 0x80) return [result, pos];
@@ -65,15 +67,15 @@ export function* fields(buf: Uint8Array): Generator<Field> {
       yield { no, wire, value, bytes: empty };
     } else if (wire === 2) {
       const [len, start] = varint(buf, pos);
-      if (start + len > buf.length) throw new Error('truncated protobuf field');
+      if (start + len > buf.length) throw new BundleError('onnx', 'truncated protobuf field');
       pos = start + len;
       yield { no, wire, value: 0, bytes: buf.subarray(start, pos) };
     } else if (wire === 5) {
-      if (pos + 4 > buf.length) throw new Error('truncated protobuf field');
+      if (pos + 4 > buf.length) throw new BundleError('onnx', 'truncated protobuf field');
       yield { no, wire, value: 0, bytes: buf.subarray(pos, pos + 4) };
       pos += 4;
     } else if (wire === 1) pos += 8;
-    else throw new Error(`unsupported protobuf wire type ${wire}`);
+    else throw new BundleError('onnx', `unsupported protobuf wire type ${wire}`);
   }
 }
 

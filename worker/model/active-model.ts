@@ -4,7 +4,7 @@
  * without a redeploy; loaded bundles are kept per version (the previous one too, so a switch back
  * is instant) and released beyond that.
  */
-import { parseManifest } from '../../models/bundle/manifest.ts';
+import { BundleError, parseManifest } from '../../models/bundle/manifest.ts';
 import type { Db } from '../db/client.ts';
 import { activeModelVersion, findModel } from '../db/models.ts';
 import { readBundleFiles } from './bundle-store.ts';
@@ -45,7 +45,7 @@ export function modelOf(db: Db, bucket: R2Bucket, version: string): Promise<Load
   }
   const load = (async () => {
     const row = await findModel(db, version);
-    if (!row) throw new Error(`active model ${version} is not registered`);
+    if (!row) throw new BundleError('version', `active model ${version} is not registered`);
     const manifest = parseManifest(JSON.parse(row.manifest));
     return loadModel(manifest, await readBundleFiles(bucket, manifest));
   })();

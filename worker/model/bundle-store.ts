@@ -2,7 +2,7 @@
  * Bundles in R2: the files of one version live under `models/<version>/<file>`, exactly as the
  * trainer wrote them on disk (../shared/spec/model-bundle.md).
  */
-import { MANIFEST_FILE, type Manifest } from '../../models/bundle/manifest.ts';
+import { BundleError, MANIFEST_FILE, type Manifest } from '../../models/bundle/manifest.ts';
 
 export function objectKey(version: string, file: string): string {
   return `models/${version}/${file}`;
@@ -35,7 +35,7 @@ export async function readBundleFiles(bucket: R2Bucket, manifest: Manifest): Pro
   const files: Record<string, Uint8Array> = {};
   for (const [i, name] of names.entries()) {
     const body = bodies[i];
-    if (!body) throw new Error(`model ${manifest.version}: ${objectKey(manifest.version, name)} is missing from R2`);
+    if (!body) throw new BundleError('files', `model ${manifest.version}: ${objectKey(manifest.version, name)} is missing from R2`);
     files[name] = new Uint8Array(await body.arrayBuffer());
   }
   return files;

@@ -3,7 +3,7 @@ import { ArchiveError, archiveColdDays, dayString, listArchive, sweepOrphans } f
 import { hotDaysOf } from '../archive/scheduled.ts';
 import { requireRoles } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -43,6 +43,7 @@ adminArchive.openapi(
   createRoute({
     method: 'post',
     path: '/run',
+    operationId: 'runArchive',
     tags: ['Admin'],
     summary: 'Move cold days of raw events to the archive',
     description:
@@ -51,11 +52,8 @@ adminArchive.openapi(
     request: { body: { required: false, content: { 'application/json': { schema: RunBodySchema } } } },
     responses: {
       200: { description: 'What moved', content: { 'application/json': { schema: RunResultSchema } } },
-      400: { description: 'Invalid body', content: { 'application/json': { schema: ErrorSchema } } },
-      500: {
-        description: 'A part failed to write or verify; nothing of it was deleted',
-        content: { 'application/json': { schema: ErrorSchema } },
-      },
+      400: errorResponse('Invalid body'),
+      500: errorResponse('A part failed to write or verify; nothing of it was deleted'),
     },
   }),
   async (c) => {
@@ -84,6 +82,7 @@ adminArchive.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listArchive',
     tags: ['Admin'],
     summary: 'List the archived parts',
     description:
@@ -115,6 +114,7 @@ adminArchive.openapi(
   createRoute({
     method: 'post',
     path: '/sweep',
+    operationId: 'sweepArchive',
     tags: ['Admin'],
     summary: 'Delete orphaned archive objects',
     description:

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireRoles } from '../auth/principal.ts';
 import { AUDIT_ACTIONS, listAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -34,6 +34,7 @@ adminAudit.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listAuditEntries',
     tags: ['Admin'],
     summary: 'Read the audit log',
     description: 'Key minting and revocation, model uploads and activations: who (which key), when, and what. Newest first.',
@@ -48,8 +49,8 @@ adminAudit.openapi(
           },
         },
       },
-      400: { description: 'Invalid query', content: { 'application/json': { schema: ErrorSchema } } },
-      403: { description: 'Only admin keys read the audit log', content: { 'application/json': { schema: ErrorSchema } } },
+      400: errorResponse('Invalid query'),
+      403: errorResponse('Only admin keys read the audit log'),
     },
   }),
   async (c) => {

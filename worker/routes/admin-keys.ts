@@ -5,7 +5,7 @@ import { insertApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
@@ -68,6 +68,7 @@ adminKeys.openapi(
   createRoute({
     method: 'post',
     path: '/',
+    operationId: 'createApiKey',
     tags: ['Admin'],
     summary: 'Mint an API key',
     description: 'The key is in this answer only; it is stored as a SHA-256 hash and cannot be shown again.',
@@ -75,7 +76,7 @@ adminKeys.openapi(
     request: { body: { content: { 'application/json': { schema: CreateKeySchema } }, required: true } },
     responses: {
       201: { description: 'The new key', content: { 'application/json': { schema: KeySchema.extend({ key: z.string() }) } } },
-      400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+      400: errorResponse('Invalid request'),
     },
   }),
   async (c) => {
@@ -100,6 +101,7 @@ adminKeys.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listApiKeys',
     tags: ['Admin'],
     summary: 'List API keys (never their secrets)',
     security: bearerAuth,
@@ -114,6 +116,7 @@ adminKeys.openapi(
   createRoute({
     method: 'delete',
     path: '/{id}',
+    operationId: 'revokeApiKey',
     tags: ['Admin'],
     summary: 'Revoke an API key',
     description: 'Takes effect on the next request. Revoking a revoked key is a no-op.',
@@ -121,7 +124,7 @@ adminKeys.openapi(
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: 'The revoked key', content: { 'application/json': { schema: KeySchema } } },
-      404: { description: 'No such key', content: { 'application/json': { schema: ErrorSchema } } },
+      404: errorResponse('No such key'),
     },
   }),
   async (c) => {

@@ -10,7 +10,7 @@ import { forgetActiveVersion, modelOf } from '../model/active-model.ts';
 import { putBundle } from '../model/bundle-store.ts';
 import { loadModel } from '../model/loaded-model.ts';
 import { catalogueFor } from '../recs/catalogue-cache.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -70,6 +70,7 @@ const VersionParam = z.object({
 adminModels.openAPIRegistry.registerPath({
   method: 'post',
   path: '/',
+  operationId: 'uploadModel',
   tags: ['Admin'],
   summary: 'Upload a model bundle',
   description:
@@ -92,12 +93,9 @@ adminModels.openAPIRegistry.registerPath({
   },
   responses: {
     201: { description: 'Stored and registered (not active yet)', content: { 'application/json': { schema: ModelSchema } } },
-    400: {
-      description: 'The bundle breaks the contract; details.issues[0].path names the field',
-      content: { 'application/json': { schema: ErrorSchema } },
-    },
-    409: { description: 'This version exists already', content: { 'application/json': { schema: ErrorSchema } } },
-    413: { description: 'Bundle over 95 MB', content: { 'application/json': { schema: ErrorSchema } } },
+    400: errorResponse('The bundle breaks the contract; details.issues[0].path names the field'),
+    409: errorResponse('This version exists already'),
+    413: errorResponse('Bundle over 95 MB'),
   },
 });
 
@@ -169,6 +167,7 @@ adminModels.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listModels',
     tags: ['Admin'],
     summary: 'List model versions',
     description: 'Every uploaded version, newest first, with its training metrics and which one is active.',
@@ -191,6 +190,7 @@ adminModels.openapi(
   createRoute({
     method: 'post',
     path: '/{version}/activate',
+    operationId: 'activateModel',
     tags: ['Admin'],
     summary: 'Switch traffic to a model version',
     description:
@@ -202,8 +202,8 @@ adminModels.openapi(
         description: 'Active now',
         content: { 'application/json': { schema: ModelSchema.extend({ previous: z.string().nullable() }) } },
       },
-      404: { description: 'No such version', content: { 'application/json': { schema: ErrorSchema } } },
-      422: { description: 'The stored bundle does not load', content: { 'application/json': { schema: ErrorSchema } } },
+      404: errorResponse('No such version'),
+      422: errorResponse('The stored bundle does not load'),
     },
   }),
   async (c) => {

@@ -40,7 +40,7 @@ import { markDaysStale, rollupsAsOf } from '../db/rollups.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, validationError, zodIssues } from '../errors.ts';
 import { rollupApplier } from '../rollups/applier.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -48,9 +48,9 @@ import { bearerAuth } from './security.ts';
 export const artistAnalytics = newRouter();
 
 const errors = {
-  400: { description: 'Invalid parameter (details.issues[].path names it)', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'The key is not bound to this artist', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'No such artist or track', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse('Invalid parameter (details.issues[].path names it)'),
+  403: errorResponse('The key is not bound to this artist'),
+  404: errorResponse('No such artist or track'),
 } as const;
 
 function ok<T extends z.ZodType>(description: string, schema: T) {
@@ -80,6 +80,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/overview',
+    operationId: 'getArtistOverview',
     tags: ['Artist analytics'],
     summary: 'Every headline metric over a period, with the change against the previous period of equal length',
     security: bearerAuth,
@@ -112,6 +113,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/timeseries',
+    operationId: 'getArtistTimeseries',
     tags: ['Artist analytics'],
     summary: 'One metric per day or ISO week (Monday start); listeners and reach are distinct within each bucket',
     security: bearerAuth,
@@ -159,6 +161,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/tracks',
+    operationId: 'listArtistTracks',
     tags: ['Artist analytics'],
     summary: 'Per-track table over a period, sortable by any column (nulls last)',
     security: bearerAuth,
@@ -186,6 +189,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/tracks/{trackId}',
+    operationId: 'getArtistTrack',
     tags: ['Artist analytics'],
     summary: "One track's metrics, skip-position histogram (tenths) and source mix",
     security: bearerAuth,
@@ -230,6 +234,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/audience',
+    operationId: 'getArtistAudience',
     tags: ['Artist analytics'],
     summary: 'Listening clock (local weekday × hour), new vs returning listeners, engagement tiers',
     security: bearerAuth,
@@ -252,6 +257,7 @@ artistAnalytics.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/reach',
+    operationId: 'getArtistReach',
     tags: ['Artist analytics'],
     summary: 'Impressions → algorithmic streams → saves by surface, and reach per day',
     security: bearerAuth,
@@ -296,6 +302,7 @@ analyticsAdmin.openapi(
   createRoute({
     method: 'post',
     path: '/refresh',
+    operationId: 'refreshAnalytics',
     tags: ['Artist analytics'],
     summary: 'Apply every pending rollup delta and recompute marked days now (the applier and the cron do this on their own)',
     description:

@@ -3,7 +3,7 @@ import { assertArtistAccess } from '../auth/principal.ts';
 import { findArtist } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { ArtistSchema } from '../schemas/track.ts';
 import { newRouter } from './router.ts';
@@ -15,14 +15,15 @@ artists.openapi(
   createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getArtist',
     tags: ['Catalogue'],
     summary: 'Read one artist',
     security: bearerAuth,
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: 'The artist', content: { 'application/json': { schema: ArtistSchema } } },
-      403: { description: 'The key is not bound to this artist', content: { 'application/json': { schema: ErrorSchema } } },
-      404: { description: 'No such artist', content: { 'application/json': { schema: ErrorSchema } } },
+      403: errorResponse('The key is not bound to this artist'),
+      404: errorResponse('No such artist'),
     },
   }),
   async (c) => {

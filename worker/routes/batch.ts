@@ -7,7 +7,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError, type FieldIssue, zodIssues } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { batchItems, readJsonBody } from './json-body.ts';
 
 /** A rejected item: its index, its id under the batch's own id field (`event_id`, `id`) and why. */
@@ -79,11 +79,10 @@ export const batchStatus = (rejected: readonly unknown[]) => (rejected.length > 
 /** The OpenAPI responses every batch write shares. */
 export function batchResponses(result: z.ZodType, one: string, many: string) {
   const json = { 'application/json': { schema: result } };
-  const error = { 'application/json': { schema: ErrorSchema } };
   return {
     200: { description: `Every ${one} accepted`, content: json },
     207: { description: `Some ${many} rejected; the others are stored`, content: json },
-    400: { description: 'Malformed body or batch size', content: error },
-    422: { description: `No ${one} in the batch is valid`, content: error },
+    400: errorResponse('Malformed body or batch size'),
+    422: errorResponse(`No ${one} in the batch is valid`),
   };
 }

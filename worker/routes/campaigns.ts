@@ -19,7 +19,7 @@ import {
 import { createDb, type Db } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { marketer, openSegment } from '../segments/access.ts';
 import { segmentMembers } from '../segments/evaluate.ts';
 import { SegmentRule } from '../segments/rules.ts';
@@ -30,10 +30,9 @@ import { bearerAuth } from './security.ts';
 export const campaigns = newRouter();
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
-const forbidden = json('Not a marketer or admin key', ErrorSchema);
-const notFound = json(
+const forbidden = errorResponse('Not a marketer or admin key');
+const notFound = errorResponse(
   'No such campaign, or one whose artist, segment or track is outside the roster of the key (the same answer)',
-  ErrorSchema,
 );
 
 /**
@@ -72,6 +71,7 @@ campaigns.openapi(
   createRoute({
     method: 'post',
     path: '/',
+    operationId: 'createCampaign',
     tags: ['Campaigns'],
     summary: 'Boost a track for a segment over a period, with a randomised holdout',
     description:
@@ -81,9 +81,9 @@ campaigns.openapi(
     request: { body: { content: { 'application/json': { schema: CampaignCreateRequest } }, required: true } },
     responses: {
       201: json('The campaign with its audience split', CampaignSchema),
-      400: json('Invalid body (details.issues[].path names the field)', ErrorSchema),
+      400: errorResponse('Invalid body (details.issues[].path names the field)'),
       403: forbidden,
-      404: json('No such segment or track, or one of an artist outside the roster of the key (the same answer)', ErrorSchema),
+      404: errorResponse('No such segment or track, or one of an artist outside the roster of the key (the same answer)'),
     },
   }),
   async (c) => {
@@ -126,6 +126,7 @@ campaigns.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listCampaigns',
     tags: ['Campaigns'],
     summary: 'Campaigns over the roster of the key (artist, segment and track all inside it)',
     security: bearerAuth,
@@ -147,6 +148,7 @@ campaigns.openapi(
   createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getCampaign',
     tags: ['Campaigns'],
     summary: 'One campaign',
     security: bearerAuth,
@@ -164,6 +166,7 @@ campaigns.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/report',
+    operationId: 'getCampaignReport',
     tags: ['Campaigns'],
     summary: 'Treated vs holdout: streams and saves of the boosted track per user, with 95 % intervals',
     security: bearerAuth,

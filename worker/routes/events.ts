@@ -15,6 +15,7 @@ export const events = newRouter();
 const ingestRoute = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'ingestEvents',
   tags: ['Events'],
   summary: 'Send a batch of listening events',
   description:

@@ -9,6 +9,7 @@ me.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'getMe',
     tags: ['Keys'],
     summary: 'Who am I: the calling key, its role and bound artists',
     security: bearerAuth,

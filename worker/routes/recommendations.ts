@@ -11,7 +11,7 @@ import { type RecommendOptions, recommend } from '../recs/recommend.ts';
 import { servingState } from '../recs/serving-state.ts';
 import { PhaseTimer } from '../recs/timing.ts';
 import { pokeRollups } from '../rollups/applier.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { RecommendationBodySchema, RecommendationQuerySchema, RecommendationSchema } from '../schemas/recommendations.ts';
 import { newRouter } from './router.ts';
@@ -37,9 +37,9 @@ const responses = {
     }),
     content: { 'application/json': { schema: RecommendationSchema } },
   },
-  400: { description: 'Invalid parameters (details.issues name the field)', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'Only app and admin keys read recommendations', content: { 'application/json': { schema: ErrorSchema } } },
-  503: { description: 'No model is active yet', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse('Invalid parameters (details.issues name the field)'),
+  403: errorResponse('Only app and admin keys read recommendations'),
+  503: errorResponse('No model is active yet'),
 } as const;
 
 const params = z.object({ userId: Id.openapi({ param: { name: 'userId', in: 'path' }, example: 'u-42' }) });
@@ -140,6 +140,7 @@ recommendations.openapi(
   createRoute({
     method: 'get',
     path: '/users/{userId}/recommendations',
+    operationId: 'getRecommendations',
     tags: ['Recommendations'],
     summary: 'Personalised recommendations',
     description:
@@ -163,6 +164,7 @@ recommendations.openapi(
   createRoute({
     method: 'post',
     path: '/users/{userId}/recommendations',
+    operationId: 'postRecommendations',
     tags: ['Recommendations'],
     summary: 'Personalised recommendations (rich request)',
     description:

@@ -3,7 +3,7 @@ import { csvResponse, toCsv } from '../analytics/csv.ts';
 import { assertArtistAccess } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { insertSegment, listSegments, type SegmentRow } from '../db/segments.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { marketer, openSegment } from '../segments/access.ts';
 import { segmentSnapshot } from '../segments/evaluate.ts';
 import { pseudonymousId } from '../segments/pseudonym.ts';
@@ -24,11 +24,11 @@ export const segments = newRouter();
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
-  400: json('Invalid body (details.issues[].path names the field)', ErrorSchema),
-  403: json('Not a marketer or admin key, or the artist is not in its roster', ErrorSchema),
+  400: errorResponse('Invalid body (details.issues[].path names the field)'),
+  403: errorResponse('Not a marketer or admin key, or the artist is not in its roster'),
 } as const;
-const notMarketer = json('Not a marketer or admin key', ErrorSchema);
-const notFound = json('No such segment, or one of an artist outside the roster of the key (the same answer)', ErrorSchema);
+const notMarketer = errorResponse('Not a marketer or admin key');
+const notFound = errorResponse('No such segment, or one of an artist outside the roster of the key (the same answer)');
 
 function present(s: SegmentRow) {
   return {
@@ -44,6 +44,7 @@ segments.openapi(
   createRoute({
     method: 'post',
     path: '/estimate',
+    operationId: 'estimateSegment',
     tags: ['Audiences'],
     summary: 'How many users a rule selects now, before saving or exporting it',
     security: bearerAuth,
@@ -62,6 +63,7 @@ segments.openapi(
   createRoute({
     method: 'post',
     path: '/',
+    operationId: 'createSegment',
     tags: ['Audiences'],
     summary: 'Save a segment',
     security: bearerAuth,
@@ -91,6 +93,7 @@ segments.openapi(
   createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listSegments',
     tags: ['Audiences'],
     summary: 'Segments over the roster of the key',
     security: bearerAuth,
@@ -107,6 +110,7 @@ segments.openapi(
   createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getSegment',
     tags: ['Audiences'],
     summary: 'One segment with its current size',
     security: bearerAuth,
@@ -126,6 +130,7 @@ segments.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/export',
+    operationId: 'exportSegment',
     tags: ['Audiences'],
     summary: 'CSV of the members’ pseudonymous ids (stable per deployment; raw user ids never leave)',
     security: bearerAuth,

@@ -4,7 +4,7 @@ import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { servingState } from '../recs/serving-state.ts';
 import { similarArtists, similarTracks } from '../recs/similar.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { SimilarSchema } from '../schemas/recommendations.ts';
 import { newRouter } from './router.ts';
@@ -25,16 +25,17 @@ const query = z.object({ limit: z.coerce.number().int().min(1).max(100).default(
 const responses = (what: string) =>
   ({
     200: { description: `Most similar ${what}s, best first`, content: { 'application/json': { schema: SimilarSchema } } },
-    400: { description: 'Invalid parameters', content: { 'application/json': { schema: ErrorSchema } } },
-    403: { description: 'Only app and admin keys', content: { 'application/json': { schema: ErrorSchema } } },
-    404: { description: `No such ${what}`, content: { 'application/json': { schema: ErrorSchema } } },
-    503: { description: 'No model is active yet', content: { 'application/json': { schema: ErrorSchema } } },
+    400: errorResponse('Invalid parameters'),
+    403: errorResponse('Only app and admin keys'),
+    404: errorResponse(`No such ${what}`),
+    503: errorResponse('No model is active yet'),
   }) as const;
 
 similar.openapi(
   createRoute({
     method: 'get',
     path: '/tracks/{id}/similar',
+    operationId: 'getSimilarTracks',
     tags: ['Recommendations'],
     summary: 'Tracks similar to a track',
     description: "Cosine similarity of the model's item embeddings; tracks without plays are placed by the content model.",
@@ -61,6 +62,7 @@ similar.openapi(
   createRoute({
     method: 'get',
     path: '/artists/{id}/similar',
+    operationId: 'getSimilarArtists',
     tags: ['Recommendations'],
     summary: 'Artists similar to an artist',
     description: "Cosine similarity of the artists' mean track embeddings.",

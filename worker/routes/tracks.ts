@@ -3,7 +3,7 @@ import { assertFoundFor, requireRole } from '../auth/principal.ts';
 import { findTrack, upsertTracks } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { MAX_TRACKS_PER_BATCH, TrackBatchSchema, TrackInputSchema, TrackSchema, UpsertResultSchema } from '../schemas/track.ts';
 import { batchResponses, batchStatus, readBatch } from './batch.ts';
@@ -15,6 +15,7 @@ export const tracks = newRouter();
 const upsertRoute = createRoute({
   method: 'put',
   path: '/',
+  operationId: 'upsertTracks',
   tags: ['Catalogue'],
   summary: 'Create or replace tracks and their artists',
   description: 'Up to 500 tracks a request, each validated on its own (207 when some are rejected).',
@@ -41,16 +42,14 @@ tracks.openapi(
   createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getTrack',
     tags: ['Catalogue'],
     summary: 'Read one track',
     security: bearerAuth,
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: 'The track', content: { 'application/json': { schema: TrackSchema } } },
-      404: {
-        description: 'No such track, or a track of an artist outside the binding of the key (the same answer)',
-        content: { 'application/json': { schema: ErrorSchema } },
-      },
+      404: errorResponse('No such track, or a track of an artist outside the binding of the key (the same answer)'),
     },
   }),
   async (c) => {

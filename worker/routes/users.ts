@@ -3,7 +3,7 @@ import { requireRole } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { findUser, upsertUsers } from '../db/users.ts';
 import { ApiError } from '../errors.ts';
-import { ErrorSchema } from '../schemas/error.ts';
+import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
 import { UpsertResultSchema } from '../schemas/track.ts';
 import { MAX_USERS_PER_BATCH, UserBatchSchema, UserInputSchema } from '../schemas/user.ts';
@@ -16,6 +16,7 @@ export const users = newRouter();
 const upsertRoute = createRoute({
   method: 'put',
   path: '/',
+  operationId: 'upsertUsers',
   tags: ['Listeners'],
   summary: 'Create or update listener profiles',
   description:
@@ -48,14 +49,15 @@ users.openapi(
   createRoute({
     method: 'get',
     path: '/{id}/profile',
+    operationId: 'getUserProfile',
     tags: ['Listeners'],
     summary: 'Read one listener profile',
     security: bearerAuth,
     request: { params: z.object({ id: Id }) },
     responses: {
       200: { description: 'The listener', content: { 'application/json': { schema: UserSchema } } },
-      403: { description: 'Only app and admin keys read listeners', content: { 'application/json': { schema: ErrorSchema } } },
-      404: { description: 'No such listener', content: { 'application/json': { schema: ErrorSchema } } },
+      403: errorResponse('Only app and admin keys read listeners'),
+      404: errorResponse('No such listener'),
     },
   }),
   async (c) => {

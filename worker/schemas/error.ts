@@ -9,3 +9,6 @@ export const ErrorSchema = z
     }),
   })
   .openapi('Error');
+
+/** An OpenAPI response whose body is the error envelope, e.g. `404: errorResponse('No such segment')`. */
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
