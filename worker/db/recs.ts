@@ -39,10 +39,24 @@ export const CATALOGUE_COLUMNS = [
 ] as const;
 export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
 
-/** The whole catalogue as raw rows (see CATALOGUE_COLUMNS); read once per isolate and cached. */
+const catalogueSelect = () =>
+  `SELECT ${CATALOGUE_COLUMNS.map((c) => (c === 'artist_name' ? 'a.name' : `t.${c}`)).join(', ')}, t.updated_at
+   FROM tracks t JOIN artists a ON a.id = t.artist_id`;
+
+/**
+ * The whole catalogue as raw rows (CATALOGUE_COLUMNS, then updated_at); read once per isolate and
+ * cached.
+ */
 export async function catalogueRows(db: Db): Promise<unknown[][]> {
-  const cols = CATALOGUE_COLUMNS.map((c) => (c === 'artist_name' ? 'a.name' : `t.${c}`)).join(', ');
-  return db.$client.prepare(`SELECT ${cols} FROM tracks t JOIN artists a ON a.id = t.artist_id`).raw();
+  return db.$client.prepare(catalogueSelect()).raw();
+}
+
+/**
+ * Catalogue rows (as catalogueRows) updated after `since`, by tracks_updated_idx: what a cached
+ * view lacks, read on every recommendation request, so usually no row.
+ */
+export async function catalogueRowsSince(db: Db, since: number): Promise<unknown[][]> {
+  return db.$client.prepare(`${catalogueSelect()} WHERE t.updated_at > ?1`).bind(since).raw();
 }
 
 /** Streams (plays of 30 s or more) and plays started per track since `since`. */

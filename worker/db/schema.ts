@@ -42,7 +42,13 @@ export const tracks = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tracks_artist_idx').on(t.artistId), index('tracks_genre_idx').on(t.genre), index('tracks_release_idx').on(t.releaseDate)],
+  (t) => [
+    index('tracks_artist_idx').on(t.artistId),
+    index('tracks_genre_idx').on(t.genre),
+    index('tracks_release_idx').on(t.releaseDate),
+    // The serving catalogue's delta read (catalogueRowsSince): new uploads reach recommendations at once.
+    index('tracks_updated_idx').on(t.updatedAt),
+  ],
 );
 
 export const users = sqliteTable('users', {

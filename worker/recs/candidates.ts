@@ -21,22 +21,33 @@ const NEIGHBOUR_CACHE = 20_000;
 
 const neighbourCache = new Map<string, Int32Array>();
 
-/** The item's nearest model items by cosine, cached per isolate (one scan of the embeddings when missed). */
-export function itemNeighbours(model: LoadedModel, item: number): Int32Array {
-  const key = `${model.version}:${item}`;
-  const hit = neighbourCache.get(key);
-  if (hit) return hit;
+/**
+ * The k model items nearest to a unit `vector` by cosine, best first, leaving out item `skip`: one
+ * scan of the unit item embeddings (N × dims).
+ *
+ * @example nearestModelItems(model, unitEmbedding(model, catalogue, i), 5)
+ */
+export function nearestModelItems(model: LoadedModel, vector: Float32Array, k: number, skip = -1): Int32Array {
   const d = model.dims;
   const n = model.items.length;
   const emb = model.unitEmbeddings;
   const sims = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let q = 0; q < d; q++) s += (emb[item * d + q] as number) * (emb[i * d + q] as number);
+    for (let q = 0; q < d; q++) s += (vector[q] as number) * (emb[i * d + q] as number);
     sims[i] = s;
   }
-  sims[item] = Number.NEGATIVE_INFINITY;
-  const out = topK(sims, NEIGHBOURS);
+  if (skip >= 0 && skip < n) sims[skip] = Number.NEGATIVE_INFINITY;
+  return topK(sims, k);
+}
+
+/** The item's nearest model items by cosine, cached per isolate (one scan of the embeddings when missed). */
+export function itemNeighbours(model: LoadedModel, item: number): Int32Array {
+  const key = `${model.version}:${item}`;
+  const hit = neighbourCache.get(key);
+  if (hit) return hit;
+  const d = model.dims;
+  const out = nearestModelItems(model, model.unitEmbeddings.subarray(item * d, (item + 1) * d), NEIGHBOURS, item);
   if (neighbourCache.size >= NEIGHBOUR_CACHE) {
     const [oldest] = neighbourCache.keys();
     if (oldest !== undefined) neighbourCache.delete(oldest);

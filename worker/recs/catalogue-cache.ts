@@ -1,13 +1,17 @@
 /**
  * One catalogue view per isolate and model version. A view older than CATALOGUE_TTL_MS (5 min) is served
  * while a fresh one is built in the background (waitUntil), so only the first request of a
- * version pays for reading the catalogue.
+ * version pays for reading the catalogue. New tracks do not wait for that: every request reads
+ * the rows updated since the view's watermark (one index range, usually empty) and extends the
+ * view with them, in this isolate and in every other one that serves a request.
  */
-import type { Db } from '../db/client.ts';
-import type { LoadedModel } from '../model/loaded-model.ts';
-import { buildCatalogue, type Catalogue } from './catalogue.ts';
 
-/** New tracks and the week's popularity reach recommendations within this time. */
+import type { Db } from '../db/client.ts';
+import { catalogueRowsSince } from '../db/recs.ts';
+import type { LoadedModel } from '../model/loaded-model.ts';
+import { buildCatalogue, type Catalogue, extendCatalogue } from './catalogue.ts';
+
+/** The week's popularity, and changes to tracks already in the view, reach recommendations within this time. */
 export const CATALOGUE_TTL_MS = 5 * 60_000;
 
 const views = new Map<string, { built: Promise<Catalogue>; refreshing: boolean }>();
@@ -38,4 +42,21 @@ export async function catalogueFor(db: Db, model: LoadedModel, now: number, back
     );
   }
   return current;
+}
+
+/**
+ * `view` with every track uploaded since it was read: one indexed read of the rows updated after
+ * its watermark, and when there are new tracks, a new view (content-embedded) that replaces the
+ * cached one for this version.
+ *
+ * @example const catalogue = await withNewTracks(db, model, await catalogueFor(db, model, now, background), now);
+ */
+export async function withNewTracks(db: Db, model: LoadedModel, view: Catalogue, now: number): Promise<Catalogue> {
+  const rows = await catalogueRowsSince(db, view.updatedThrough);
+  if (rows.length === 0) return view;
+  const next = await extendCatalogue(model, view, rows, now);
+  const entry = views.get(model.version);
+  // Only over the view it extends: a full build that landed meanwhile is newer.
+  if (entry && (await entry.built) === view) entry.built = Promise.resolve(next);
+  return next;
 }

@@ -26,6 +26,11 @@ const CONTENT_BATCH = 512;
 
 export interface Catalogue {
   builtAt: number;
+  /**
+   * Every catalogue row with updated_at at or before this instant is in the view; rows after it
+   * are read by `extendCatalogue` (see catalogue-cache.ts), so an upload is served at once.
+   */
+  updatedThrough: number;
   /** Model items. */
   modelItems: number;
   /** Model items plus unseen catalogue tracks. */
@@ -60,8 +65,19 @@ export interface Catalogue {
   coldUnitEmbeddings: Float32Array;
 }
 
+/**
+ * Rows whose updated_at is this close to the read are read again by the next delta: an upload that
+ * commits a moment after a later one (its clock read first) is still picked up.
+ */
+const SETTLE_MS = 2000;
+
 function col(name: CatalogueColumn): number {
   return CATALOGUE_COLUMNS.indexOf(name);
+}
+
+/** The updated_at of a raw row (the column after CATALOGUE_COLUMNS, see catalogueRows). */
+function updatedAtOf(r: unknown[]): number {
+  return Number(r[CATALOGUE_COLUMNS.length] ?? 0);
 }
 
 /** The k most popular of `pool`; tracks never played stay in, newest release first, so a new catalogue still has a list. */
@@ -69,6 +85,81 @@ function topIndices(values: Float32Array, releasedAt: Float64Array, pool: Iterab
   const released = (i: number) => (Number.isNaN(releasedAt[i] as number) ? 0 : (releasedAt[i] as number));
   const picked = [...pool].sort((a, b) => (values[b] as number) - (values[a] as number) || released(b) - released(a) || a - b);
   return Int32Array.from(picked.slice(0, k));
+}
+
+/** Writes one raw catalogue row into track index `i`, registering its artist and genre when new. */
+function fillRow(c: Catalogue, i: number, r: unknown[]): void {
+  c.listed[i] = 1;
+  c.titles[i] = String(r[col('title')]);
+  const artistId = String(r[col('artist_id')]);
+  let a = c.artistIndex.get(artistId);
+  if (a === undefined) {
+    a = c.artistIds.length;
+    c.artistIndex.set(artistId, a);
+    c.artistIds.push(artistId);
+    c.artistNames.push(String(r[col('artist_name')]));
+    c.tracksOfArtist.push([]);
+  }
+  c.artistOf[i] = a;
+  c.tracksOfArtist[a]?.push(i);
+  const genre = r[col('genre')];
+  if (typeof genre === 'string') {
+    let g = c.genreIndex.get(genre);
+    if (g === undefined) {
+      g = c.genres.length;
+      c.genreIndex.set(genre, g);
+      c.genres.push(genre);
+    }
+    c.genreOf[i] = g;
+  }
+  const release = r[col('release_date')];
+  if (typeof release === 'string') c.releasedAt[i] = Date.parse(release);
+  c.durationMs[i] = Number(r[col('duration_ms')]);
+  for (const [f, name] of CONTEXT_FEATURES.entries()) {
+    const v = r[col(name)];
+    if (typeof v === 'number') c.contextFeatures[i * CONTEXT_FEATURES.length + f] = normaliseFeature(name, v);
+  }
+}
+
+/** Tracks of `indices` released within NEW_RELEASE_DAYS of `now` (and not in the future), newest first. */
+function newReleasesOf(c: Catalogue, indices: Iterable<number>, now: number): number[] {
+  const since = newReleaseSince(now);
+  return [...indices]
+    .filter((i) => (c.releasedAt[i] as number) >= since && (c.releasedAt[i] as number) <= now)
+    .sort((a, b) => (c.releasedAt[b] as number) - (c.releasedAt[a] as number));
+}
+
+/** An empty view of `size` tracks whose first ids are the model's items. */
+function emptyCatalogue(model: LoadedModel, ids: string[], now: number): Catalogue {
+  const size = ids.length;
+  return {
+    builtAt: now,
+    updatedThrough: 0,
+    modelItems: model.items.length,
+    size,
+    ids,
+    indexOf: new Map(ids.map((id, i) => [id, i])),
+    listed: new Uint8Array(size),
+    titles: new Array<string>(size).fill(''),
+    artistOf: new Int32Array(size).fill(-1),
+    artistIds: [],
+    artistNames: [],
+    artistIndex: new Map(),
+    tracksOfArtist: [],
+    genreOf: new Int32Array(size).fill(-1),
+    genres: [],
+    genreIndex: new Map(),
+    releasedAt: new Float64Array(size).fill(Number.NaN),
+    durationMs: new Float64Array(size).fill(Number.NaN),
+    contextFeatures: new Float32Array(size * CONTEXT_FEATURES.length).fill(Number.NaN),
+    popularity: new Float32Array(size),
+    underExposedArtist: new Uint8Array(0),
+    popular: new Int32Array(0),
+    popularInGenre: new Map(),
+    newReleases: new Int32Array(0),
+    coldEmbeddings: new Float32Array(0),
+    coldUnitEmbeddings: new Float32Array(0),
+  };
 }
 
 /**
@@ -85,124 +176,129 @@ export async function buildCatalogue(db: Db, model: LoadedModel, now: number): P
   const unseen: unknown[][] = [];
   for (const [id, r] of byId) if (!model.indexOf.has(id)) unseen.push(r);
   for (const r of unseen) ids.push(String(r[0]));
-  const size = ids.length;
-  const indexOf = new Map(ids.map((id, i) => [id, i]));
-
-  const listed = new Uint8Array(size);
-  const titles = new Array<string>(size).fill('');
-  const artistOf = new Int32Array(size).fill(-1);
-  const genreOf = new Int32Array(size).fill(-1);
-  const releasedAt = new Float64Array(size).fill(Number.NaN);
-  const durationMs = new Float64Array(size).fill(Number.NaN);
-  const contextFeatures = new Float32Array(size * CONTEXT_FEATURES.length).fill(Number.NaN);
-  const artistIds: string[] = [];
-  const artistNames: string[] = [];
-  const artistIndex = new Map<string, number>();
-  const tracksOfArtist: number[][] = [];
-  const genres: string[] = [];
-  const genreIndex = new Map<string, number>();
-  for (let i = 0; i < size; i++) {
+  const c = emptyCatalogue(model, ids, now);
+  let updatedThrough = 0;
+  for (let i = 0; i < c.size; i++) {
     const r = byId.get(ids[i] as string);
     if (!r) continue;
-    listed[i] = 1;
-    titles[i] = String(r[col('title')]);
-    const artistId = String(r[col('artist_id')]);
-    let a = artistIndex.get(artistId);
-    if (a === undefined) {
-      a = artistIds.length;
-      artistIndex.set(artistId, a);
-      artistIds.push(artistId);
-      artistNames.push(String(r[col('artist_name')]));
-      tracksOfArtist.push([]);
-    }
-    artistOf[i] = a;
-    tracksOfArtist[a]?.push(i);
-    const genre = r[col('genre')];
-    if (typeof genre === 'string') {
-      let g = genreIndex.get(genre);
-      if (g === undefined) {
-        g = genres.length;
-        genreIndex.set(genre, g);
-        genres.push(genre);
-      }
-      genreOf[i] = g;
-    }
-    const release = r[col('release_date')];
-    if (typeof release === 'string') releasedAt[i] = Date.parse(release);
-    durationMs[i] = Number(r[col('duration_ms')]);
-    for (const [f, name] of CONTEXT_FEATURES.entries()) {
-      const v = r[col(name)];
-      if (typeof v === 'number') contextFeatures[i * CONTEXT_FEATURES.length + f] = normaliseFeature(name, v);
-    }
+    fillRow(c, i, r);
+    updatedThrough = Math.max(updatedThrough, updatedAtOf(r));
   }
+  c.updatedThrough = Math.min(updatedThrough, now - SETTLE_MS);
 
-  const popularity = new Float32Array(size);
   const anyStreams = plays.some((p) => p.streams > 0);
   for (const p of plays) {
-    const i = indexOf.get(p.trackId);
-    if (i !== undefined) popularity[i] = anyStreams ? p.streams : p.starts;
+    const i = c.indexOf.get(p.trackId);
+    if (i !== undefined) c.popularity[i] = anyStreams ? p.streams : p.starts;
   }
-  const exposure = new Float64Array(artistIds.length);
+  const exposure = new Float64Array(c.artistIds.length);
   const expose = (i: number, amount: number) => {
-    const a = artistOf[i] as number;
+    const a = c.artistOf[i] as number;
     if (a >= 0) exposure[a] = (exposure[a] as number) + amount;
   };
-  for (let i = 0; i < size; i++) expose(i, popularity[i] as number);
+  for (let i = 0; i < c.size; i++) expose(i, c.popularity[i] as number);
   for (const imp of impressions) {
-    const i = indexOf.get(imp.trackId);
+    const i = c.indexOf.get(imp.trackId);
     if (i !== undefined) expose(i, imp.impressions);
   }
   const sortedExposure = [...exposure].sort((a, b) => a - b);
   const threshold = sortedExposure[Math.floor(UNDER_EXPOSED_QUANTILE * Math.max(0, sortedExposure.length - 1))] ?? 0;
-  const underExposedArtist = Uint8Array.from(exposure, (e) => (e <= threshold ? 1 : 0));
+  c.underExposedArtist = Uint8Array.from(exposure, (e) => (e <= threshold ? 1 : 0));
 
-  const listedIdx = [...Array(size).keys()].filter((i) => listed[i] === 1);
-  const popular = topIndices(popularity, releasedAt, listedIdx, POPULAR_KEEP);
+  const listedIdx = [...Array(c.size).keys()].filter((i) => c.listed[i] === 1);
+  c.popular = topIndices(c.popularity, c.releasedAt, listedIdx, POPULAR_KEEP);
   const byGenre = new Map<number, number[]>();
   for (const i of listedIdx) {
-    const g = genreOf[i] as number;
+    const g = c.genreOf[i] as number;
     if (g < 0) continue;
     const list = byGenre.get(g);
     if (list) list.push(i);
     else byGenre.set(g, [i]);
   }
-  const popularInGenre = new Map<number, Int32Array>();
-  for (const [g, list] of byGenre) popularInGenre.set(g, topIndices(popularity, releasedAt, list, POPULAR_PER_GENRE));
-  const newSince = newReleaseSince(now);
-  const newReleases = Int32Array.from(
-    listedIdx
-      .filter((i) => (releasedAt[i] as number) >= newSince && (releasedAt[i] as number) <= now)
-      .sort((a, b) => (releasedAt[b] as number) - (releasedAt[a] as number)),
-  );
+  for (const [g, list] of byGenre) c.popularInGenre.set(g, topIndices(c.popularity, c.releasedAt, list, POPULAR_PER_GENRE));
+  c.newReleases = Int32Array.from(newReleasesOf(c, listedIdx, now));
 
-  const { raw, unit } = await embedUnseen(model, unseen);
-  return {
-    builtAt: now,
-    modelItems: model.items.length,
-    size,
-    ids,
-    indexOf,
-    listed,
-    titles,
-    artistOf,
-    artistIds,
-    artistNames,
-    artistIndex,
-    tracksOfArtist,
-    genreOf,
-    genres,
-    genreIndex,
-    releasedAt,
-    durationMs,
-    contextFeatures,
-    popularity,
-    underExposedArtist,
-    popular,
-    popularInGenre,
-    newReleases,
-    coldEmbeddings: raw,
-    coldUnitEmbeddings: unit,
+  const { raw, unit } = await embedRows(model, unseen);
+  c.coldEmbeddings = raw;
+  c.coldUnitEmbeddings = unit;
+  return c;
+}
+
+function grown<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: T, extra: number, fill: number): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length + extra);
+  out.set(a);
+  out.fill(fill, a.length);
+  return out;
+}
+
+/**
+ * A new view: `view` plus the tracks of `rows` (raw catalogue rows, updated_at after
+ * `view.updatedThrough`) that it does not hold yet, embedded by content.onnx, so a track is
+ * recommendable and has neighbours the moment its upload is acknowledged. Rows of tracks already
+ * in the view only move the watermark: their changes arrive with the next full build (CATALOGUE_TTL_MS).
+ * `view` itself is left as it is, since a request may still be reading it.
+ *
+ * @example const next = await extendCatalogue(model, view, await catalogueRowsSince(db, view.updatedThrough), Date.now());
+ */
+export async function extendCatalogue(model: LoadedModel, view: Catalogue, rows: readonly unknown[][], now: number): Promise<Catalogue> {
+  const latest = rows.reduce((m, r) => Math.max(m, updatedAtOf(r)), view.updatedThrough);
+  const updatedThrough = Math.max(view.updatedThrough, Math.min(latest, now - SETTLE_MS));
+  const seen = new Set<string>();
+  const fresh = rows.filter((r) => {
+    const id = String(r[0]);
+    if (view.indexOf.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  if (fresh.length === 0) return { ...view, updatedThrough };
+  const m = fresh.length;
+  const width = CONTEXT_FEATURES.length;
+  const c: Catalogue = {
+    ...view,
+    updatedThrough,
+    size: view.size + m,
+    ids: [...view.ids, ...fresh.map((r) => String(r[0]))],
+    indexOf: new Map(view.indexOf),
+    listed: grown(view.listed, m, 0),
+    titles: [...view.titles, ...new Array<string>(m).fill('')],
+    artistOf: grown(view.artistOf, m, -1),
+    artistIds: [...view.artistIds],
+    artistNames: [...view.artistNames],
+    artistIndex: new Map(view.artistIndex),
+    tracksOfArtist: view.tracksOfArtist.map((t) => [...t]),
+    genreOf: grown(view.genreOf, m, -1),
+    genres: [...view.genres],
+    genreIndex: new Map(view.genreIndex),
+    releasedAt: grown(view.releasedAt, m, Number.NaN),
+    durationMs: grown(view.durationMs, m, Number.NaN),
+    contextFeatures: grown(view.contextFeatures, m * width, Number.NaN),
+    popularity: grown(view.popularity, m, 0),
+    popularInGenre: new Map(view.popularInGenre),
   };
+  const added: number[] = [];
+  for (const [k, r] of fresh.entries()) {
+    const i = view.size + k;
+    c.indexOf.set(c.ids[i] as string, i);
+    fillRow(c, i, r);
+    added.push(i);
+  }
+  // New artists have no exposure yet: under-exposed by definition.
+  c.underExposedArtist = grown(view.underExposedArtist, c.artistIds.length - view.artistIds.length, 1);
+  if (c.popular.length < POPULAR_KEEP) c.popular = Int32Array.from([...view.popular, ...added].slice(0, POPULAR_KEEP));
+  const touched = new Set(added.map((i) => c.genreOf[i] as number).filter((g) => g >= 0));
+  for (const g of touched) {
+    const members = [...(view.popularInGenre.get(g) ?? []), ...added.filter((i) => c.genreOf[i] === g)];
+    c.popularInGenre.set(g, topIndices(c.popularity, c.releasedAt, members, POPULAR_PER_GENRE));
+  }
+  c.newReleases = Int32Array.from(newReleasesOf(c, [...view.newReleases, ...added], now));
+  const { raw, unit } = await embedRows(model, fresh);
+  c.coldEmbeddings = new Float32Array(view.coldEmbeddings.length + raw.length);
+  c.coldEmbeddings.set(view.coldEmbeddings);
+  c.coldEmbeddings.set(raw, view.coldEmbeddings.length);
+  c.coldUnitEmbeddings = new Float32Array(view.coldUnitEmbeddings.length + unit.length);
+  c.coldUnitEmbeddings.set(view.coldUnitEmbeddings);
+  c.coldUnitEmbeddings.set(unit, view.coldUnitEmbeddings.length);
+  return c;
 }
 
 function contentRow(r: unknown[]): CatalogueRow {
@@ -213,7 +309,7 @@ function contentRow(r: unknown[]): CatalogueRow {
 }
 
 /** Content embeddings of tracks the model never saw; zeros (never recommended by score) without content.onnx. */
-async function embedUnseen(model: LoadedModel, unseen: unknown[][]): Promise<{ raw: Float32Array; unit: Float32Array }> {
+async function embedRows(model: LoadedModel, unseen: unknown[][]): Promise<{ raw: Float32Array; unit: Float32Array }> {
   const d = model.dims;
   const raw = new Float32Array(unseen.length * d);
   if (model.embedContent && unseen.length > 0) {

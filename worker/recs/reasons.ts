@@ -45,7 +45,14 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   if (pick.source === 'campaign') return 'campaign';
   if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
   const anchor = nearestAnchor(rc, i);
-  const like = anchor === null ? null : `"${cat.titles[anchor]}"`;
+  // Never the item itself (nearestAnchor skips it), and never a line that reads like it: another
+  // track of the same title is named with its artist.
+  const like =
+    anchor === null
+      ? null
+      : cat.titles[anchor] === cat.titles[i]
+        ? `"${cat.titles[anchor]}" by ${cat.artistNames[cat.artistOf[anchor] as number] ?? 'another artist'}`
+        : `"${cat.titles[anchor]}"`;
   const isNew = (cat.releasedAt[i] as number) >= newReleaseSince(rc.now);
   if (pick.source === 'seed') {
     if (anchor !== null && cat.artistOf[anchor] === cat.artistOf[i]) return `because you like ${artist}`;

@@ -14,6 +14,7 @@ import { reasonFor } from './reasons.ts';
 import { type Pick, rerank, type Source } from './rerank.ts';
 import type { PhaseTimer } from './timing.ts';
 import { topK } from './top-k.ts';
+import { modelHistory } from './unseen-history.ts';
 
 /** History entries passed to the scorer (strongest first). */
 const MAX_HISTORY = 200;
@@ -82,20 +83,23 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     },
   });
 
-  // History in the model's index space, strongest first.
-  let history = [...taste.strength]
-    .map(([id, w]) => [model.indexOf.get(id), w] as const)
+  // The taste in catalogue space, strongest first: tracks the model never saw count too.
+  const tasteItems = [...taste.strength]
+    .map(([id, w]) => [cat.indexOf.get(id), w] as const)
     .filter((h): h is readonly [number, number] => h[0] !== undefined)
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_HISTORY);
+  // The scorer's history in model space: unseen tracks stand in through their content neighbours.
+  let history = modelHistory(model, cat, tasteItems).slice(0, MAX_HISTORY);
   const genres = new Set<number>();
-  for (const [i] of history.slice(0, 50)) if ((cat.genreOf[i] as number) >= 0) genres.add(cat.genreOf[i] as number);
+  for (const [i] of tasteItems.slice(0, 50)) if ((cat.genreOf[i] as number) >= 0) genres.add(cat.genreOf[i] as number);
   let coldStart: Recommendation['coldStart'] = 'none';
   if (history.length === 0) {
     history = seedHistory(cat, opts, genres);
     coldStart = history.length > 0 ? 'seeds' : 'popular';
   }
-  const anchors = history.slice(0, ANCHORS).map(([i]) => i);
+  // What reasons name: the listener's own strongest tracks (unseen ones included), else the seeds.
+  const anchors = (tasteItems.length > 0 && coldStart === 'none' ? tasteItems : history).slice(0, ANCHORS).map(([i]) => i);
 
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
   const candidates = coldStart === 'popular' ? [] : full ? 'all' : candidateUnion(model, cat, anchors, genres);

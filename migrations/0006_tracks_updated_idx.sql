@@ -1,0 +1,1 @@
+CREATE INDEX `tracks_updated_idx` ON `tracks` (`updated_at`);
