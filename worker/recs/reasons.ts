@@ -43,6 +43,7 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   const artist = cat.artistNames[cat.artistOf[i] as number] ?? 'this artist';
   const genre = cat.genres[cat.genreOf[i] as number];
   if (pick.source === 'campaign') return 'campaign';
+  if (pick.source === 'familiar') return 'one of your favourites';
   if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
   const anchor = nearestAnchor(rc, i);
   // Never the item itself (nearestAnchor skips it), and never a line that reads like it: another

@@ -6,7 +6,7 @@
 import type { ActiveBoost } from '../campaigns/boosts.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
-import { candidateUnion, FULL_SCAN_MAX_ITEMS } from './candidates.ts';
+import { candidateUnion, FULL_SCAN_MAX_ITEMS, itemNeighbours } from './candidates.ts';
 import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import { contextMatcher, contextTargets, type ListeningContext } from './context.ts';
 import { tasteOf } from './history.ts';
@@ -29,6 +29,8 @@ export interface RecommendOptions {
   limit: number;
   context?: ListeningContext | undefined;
   exclude: readonly string[];
+  /** Artist ids whose tracks are left out. */
+  excludeArtists: readonly string[];
   seedArtists: readonly string[];
   seedGenres: readonly string[];
   /** Share of slots reserved for under-exposed artists and new releases (0..0.5). */
@@ -36,11 +38,13 @@ export interface RecommendOptions {
   maxPerArtist: number;
   /** 0..1, weight of novelty against relevance in MMR. */
   diversity: number;
-  /** Tracks played within this many hours are not recommended again. */
+  /** Tracks played within this many hours are not recommended again (except in familiar slots). */
   recentHours: number;
+  /** Share of slots (0..1) for the listener's own favourites, Daily-Mix style; 0 = only new to them. */
+  familiar: number;
 }
 
-export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 24 } as const;
+export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 7 * 24, familiar: 0 } as const;
 
 export interface RecItem {
   trackId: string;
@@ -126,6 +130,16 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     const i = cat.indexOf.get(id);
     if (i !== undefined) blocked[i] = 1;
   }
+  const blockedArtists = new Set<number>();
+  for (const id of opts.excludeArtists) {
+    const a = cat.artistIndex.get(id);
+    if (a !== undefined) blockedArtists.add(a);
+  }
+  for (const id of taste.rejectedArtistsOf) {
+    const i = cat.indexOf.get(id);
+    if (i !== undefined && (cat.artistOf[i] as number) >= 0) blockedArtists.add(cat.artistOf[i] as number);
+  }
+  for (const a of blockedArtists) for (const i of cat.tracksOfArtist[a] ?? []) blocked[i] = 1;
   if (!scored) {
     for (const i of cat.popular) {
       raw[i] = cat.popularity[i] as number;
@@ -172,13 +186,34 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   for (let i = 0; i < cat.size; i++) if (blocked[i] === 1) rel[i] = Number.NEGATIVE_INFINITY;
 
   const poolSize = Math.max(MIN_POOL, POOL_PER_SLOT * opts.limit);
-  const pool = topK(rel, poolSize);
+  // The last events steer the next list at once: the session's tracks pull their neighbours up (and
+  // bring them into the pool), recent skips push theirs down.
+  const nudges = [
+    ...taste.session.map(({ trackId, weight }) => ({ trackId, weight: SESSION_PULL * weight })),
+    ...taste.skips.map(({ trackId, weight }) => ({ trackId, weight: -SKIP_PUSH * weight })),
+  ].flatMap(({ trackId, weight }) => {
+    const i = cat.indexOf.get(trackId);
+    return i === undefined ? [] : [{ index: i, embedding: unitEmbedding(model, cat, i), weight }];
+  });
+  const near = new Set(topK(rel, poolSize));
+  for (const n of nudges) {
+    if (n.weight <= 0 || n.index >= cat.modelItems) continue;
+    for (const i of itemNeighbours(model, n.index)) if (rel[i] !== Number.NEGATIVE_INFINITY) near.add(i);
+  }
+  const pool = nudgedNear(Int32Array.from(near), rel, nudges, (i) => unitEmbedding(model, cat, i)).subarray(0, poolSize);
   const newSince = newReleaseSince(now);
   for (let i = 0; i < cat.size; i++) {
     if (rel[i] === Number.NEGATIVE_INFINITY) continue;
     if (cat.underExposedArtist[cat.artistOf[i] as number] === 1 || (cat.releasedAt[i] as number) >= newSince) explore[i] = rel[i] as number;
   }
-  const explorePool = topK(explore, poolSize);
+  const explorePool = nudgedNear(topK(explore, poolSize), explore, nudges, (i) => unitEmbedding(model, cat, i), near);
+  // The listener's own favourites for familiar slots: strongest first, recent plays allowed, the
+  // rest of the blocks (exclusions, rejections, artists said no to) kept.
+  const familiarPool = Int32Array.from(
+    tasteItems
+      .map(([i]) => i)
+      .filter((i) => cat.listed[i] === 1 && !opts.exclude.includes(cat.ids[i] as string) && !blockedArtists.has(cat.artistOf[i] as number)),
+  );
 
   const holdoutCampaigns: string[] = [];
   const boosts: Array<{ index: number; campaignId: string }> = [];
@@ -203,6 +238,8 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     maxPerArtist: opts.maxPerArtist,
     diversity: opts.diversity,
     explorationShare: opts.exploration,
+    familiarPool,
+    familiarShare: opts.familiar,
   });
   const reasonCtx = { model, catalogue: cat, anchors, genres, now };
   const items = picks.map((p: Pick) => ({
@@ -249,6 +286,41 @@ function scratch(size: number): Scratch {
   s.source.fill(0);
   s.explore.fill(Number.NEGATIVE_INFINITY);
   return s;
+}
+
+/** How far a skip pushes down a track identical to the skipped one, in standard deviations of relevance. */
+const SKIP_PUSH = 2;
+/** How far the newest track of the session pulls up a track identical to it, same unit. */
+const SESSION_PULL = 1.5;
+/** Below this cosine to a nudging track nothing moves: only near neighbours do. */
+const NEAR_COSINE = 0.3;
+
+/**
+ * `pool`, best first, after moving each track's relevance by its nearness to the nudging tracks
+ * (the session's, weight > 0; recent skips, weight < 0):
+ * `rel += Σ_n weight_n × max(0, (cos(i, n) − NEAR_COSINE) / (1 − NEAR_COSINE))`.
+ * Only the pool moves (pool size × nudges × dims multiply-adds), which is where the list comes
+ * from; tracks in `done` were moved already (their `rel` came from the main pool).
+ */
+function nudgedNear(
+  pool: Int32Array,
+  rel: Float32Array,
+  nudges: ReadonlyArray<{ embedding: Float32Array; weight: number }>,
+  embedding: (i: number) => Float32Array,
+  done: ReadonlySet<number> = new Set(),
+): Int32Array {
+  for (const i of pool) {
+    if (nudges.length === 0 || done.has(i)) continue;
+    const e = embedding(i);
+    let move = 0;
+    for (const n of nudges) {
+      let cos = 0;
+      for (let q = 0; q < e.length; q++) cos += (e[q] as number) * (n.embedding[q] as number);
+      move += n.weight * Math.max(0, (cos - NEAR_COSINE) / (1 - NEAR_COSINE));
+    }
+    rel[i] = (rel[i] as number) + move;
+  }
+  return Int32Array.from(pool).sort((a, b) => (rel[b] as number) - (rel[a] as number));
 }
 
 /** Model scores -> standard deviations from the mean of the scored, unblocked tracks. */

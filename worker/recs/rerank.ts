@@ -4,7 +4,7 @@
  * embeddings. Pure: everything it needs comes in the input, so each rule is unit-testable.
  */
 
-export type Source = 'model' | 'content' | 'neighbours' | 'popular' | 'seed' | 'exploration' | 'campaign';
+export type Source = 'model' | 'content' | 'neighbours' | 'popular' | 'seed' | 'exploration' | 'familiar' | 'campaign';
 
 export interface Pick {
   index: number;
@@ -28,6 +28,9 @@ export interface RerankInput {
   /** 0 = pure relevance, 1 = pure novelty against what is already in the list. */
   diversity: number;
   explorationShare: number;
+  /** The listener's own favourites, strongest first, for the familiar share of slots. */
+  familiarPool?: Int32Array | undefined;
+  familiarShare?: number | undefined;
 }
 
 /** Campaigns never take more than this many slots of one list. */
@@ -79,17 +82,22 @@ export function rerank(input: RerankInput): Pick[] {
     if (slot >= 0) take(slot, { index: boost.index, source: 'campaign', campaignId: boost.campaignId });
   }
 
-  const explorationSlots = Math.min(limit, Math.round(limit * input.explorationShare));
-  let next = 0;
-  for (let k = 0; k < explorationSlots; k++) {
-    while (next < input.explorePool.length) {
-      const i = input.explorePool[next++] as number;
-      if (taken.has(i) || !capOk(i)) continue;
-      const slot = freeSlotFrom(Math.floor(((k + 1) * limit) / (explorationSlots + 1)));
-      if (slot >= 0) take(slot, { index: i, source: 'exploration', campaignId: null });
-      break;
+  // Reserved shares, spread evenly over the list: familiar favourites first, then exploration.
+  const reserve = (from: Int32Array, share: number, source: Source) => {
+    const count = Math.min(limit, Math.round(limit * share));
+    let next = 0;
+    for (let k = 0; k < count; k++) {
+      while (next < from.length) {
+        const i = from[next++] as number;
+        if (taken.has(i) || !capOk(i)) continue;
+        const slot = freeSlotFrom(Math.floor(((k + 1) * limit) / (count + 1)));
+        if (slot >= 0) take(slot, { index: i, source, campaignId: null });
+        break;
+      }
     }
-  }
+  };
+  reserve(input.familiarPool ?? new Int32Array(), input.familiarShare ?? 0, 'familiar');
+  reserve(input.explorePool, input.explorationShare, 'exploration');
 
   // MMR on relevance scaled to 0..1 within the pool, so `diversity` means the same for every user.
   let lo = Number.POSITIVE_INFINITY;

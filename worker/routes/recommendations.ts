@@ -57,7 +57,17 @@ async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoos
 /** The request fields GET (query) and POST (body) share, already validated. */
 type RequestFields = Pick<
   z.output<typeof RecommendationBodySchema>,
-  'limit' | 'surface' | 'exclude' | 'seed_artists' | 'seed_genres' | 'exploration' | 'max_per_artist' | 'diversity' | 'recent_hours'
+  | 'limit'
+  | 'surface'
+  | 'exclude'
+  | 'exclude_artists'
+  | 'seed_artists'
+  | 'seed_genres'
+  | 'exploration'
+  | 'max_per_artist'
+  | 'diversity'
+  | 'recent_hours'
+  | 'familiar'
 >;
 
 async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, listening: ListeningContext | undefined) {
@@ -65,24 +75,28 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
     limit: req.limit,
     context: listening,
     exclude: req.exclude,
+    excludeArtists: req.exclude_artists,
     seedArtists: req.seed_artists,
     seedGenres: req.seed_genres,
     exploration: req.exploration,
     maxPerArtist: req.max_per_artist,
     diversity: req.diversity,
     recentHours: req.recent_hours,
+    familiar: req.familiar,
   };
   const surface = req.surface ?? null;
   const timer = new PhaseTimer();
   const now = Date.now();
   const db = createDb(c.env.DB);
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const { model, catalogue } = await servingState(db, c.env.MODELS, now, background);
+  // The history reads do not depend on the model: started first, they overlap its catalogue delta read.
+  const reads = Promise.all([userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS), boostsOf(db, userId, now)]);
+  const { model, catalogue } = await servingState(db, c.env.MODELS, now, background).catch(async (err: unknown) => {
+    await reads.catch(() => undefined);
+    throw err;
+  });
   timer.mark('model');
-  const [events, boosts] = await Promise.all([
-    userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
-    boostsOf(db, userId, now),
-  ]);
+  const [events, boosts] = await reads;
   timer.mark('history');
   const rec = await recommend({ model, catalogue, events, boosts, now }, opts, timer);
   const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;

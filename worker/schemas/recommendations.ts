@@ -37,7 +37,10 @@ const RecentHours = z.coerce
   .min(0)
   .max(24 * 30)
   .default(DEFAULT_OPTIONS.recentHours)
-  .openapi({ description: 'Tracks played within this many hours are left out' });
+  .openapi({ description: 'Tracks played within this many hours are left out (default 7 days), except in familiar slots' });
+const Familiar = z.coerce.number().min(0).max(1).default(DEFAULT_OPTIONS.familiar).openapi({
+  description: "Share of slots for the listener's own favourites (0 = only tracks new to them, 1 = a Daily-Mix of favourites)",
+});
 const Surface = z.string().trim().min(1).max(64).optional().openapi({ example: 'home' });
 
 export const ContextSchema = z
@@ -71,12 +74,14 @@ export const RecommendationQuerySchema = z.object({
   weekday: z.coerce.number().int().min(0).max(6).optional(),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Free-text request, e.g. "help me focus"' }),
   exclude: csv('track ids to leave out'),
+  exclude_artists: csv('artist ids whose tracks are left out'),
   seed_artists: csv('artist ids for users without history'),
   seed_genres: csv('genres for users without history'),
   exploration: Exploration,
   max_per_artist: MaxPerArtist,
   diversity: Diversity,
   recent_hours: RecentHours,
+  familiar: Familiar,
 });
 
 export const RecommendationBodySchema = z
@@ -85,12 +90,14 @@ export const RecommendationBodySchema = z
     surface: Surface,
     context: ContextSchema.optional(),
     exclude: z.array(Id).max(MAX_LIST).default([]),
+    exclude_artists: z.array(Id).max(MAX_LIST).default([]).openapi({ description: 'Artist ids whose tracks are left out' }),
     seed_artists: z.array(Id).max(MAX_LIST).default([]).openapi({ description: 'Onboarding seeds, used when the user has no history' }),
     seed_genres: z.array(z.string().trim().toLowerCase().min(1).max(64)).max(MAX_LIST).default([]),
     exploration: Exploration,
     max_per_artist: MaxPerArtist,
     diversity: Diversity,
     recent_hours: RecentHours,
+    familiar: Familiar,
   })
   .openapi('RecommendationRequest');
 
@@ -109,7 +116,7 @@ export const RecommendationSchema = z
         track_id: z.string(),
         score: z.number().openapi({ description: "The model's score (popularity for the popular fallback); comparable within one list" }),
         reason: z.string().openapi({ example: 'because you played "Blue Hour"' }),
-        source: z.enum(['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'campaign']),
+        source: z.enum(['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'familiar', 'campaign']),
         campaign_id: z.string().nullable(),
       }),
     ),

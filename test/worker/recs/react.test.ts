@@ -84,3 +84,114 @@ describe('New tracks at once', () => {
     expect(fresh?.reason).toMatch(/^new release like "/);
   });
 });
+
+/** Saves `tracks` for `userId` two weeks ago: a settled taste. */
+async function settledTaste(userId: string, tracks: string[]) {
+  const weeksAgo = Date.now() - 14 * DAY;
+  await api('/v1/events', {
+    body: { events: tracks.map((t, k) => event({ user_id: userId, track_id: t, type: 'save', ts: weeksAgo + k * 1000 })) },
+  });
+}
+
+const INDIE = ['fx-t0', 'fx-t1', 'fx-t2', 'fx-t8', 'fx-t9'];
+const TECHNO_SAVED = ['fx-t24', 'fx-t25', 'fx-t32', 'fx-t33', 'fx-t40'];
+const positionsOf = (list: RecList, genre: string) =>
+  list.items.flatMap((it, p) => (genreOf(it.track_id) === genre ? [p] : [])).concat(list.items.length);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('The next list reflects the last event', () => {
+  beforeAll(async () => {
+    await putCatalogue();
+    await uploadAndActivate(BUNDLES[0] as (typeof BUNDLES)[0]);
+  });
+
+  it('Should drop a skipped track and push its near neighbours down in the very next list', async () => {
+    await settledTaste('rx-skip', [...INDIE, ...TECHNO_SAVED]);
+    const query = '?limit=12&exploration=0&diversity=0&max_per_artist=12';
+    const before = await recs('rx-skip', query);
+    const skipped = before.items.find((i) => genreOf(i.track_id) === 'techno')?.track_id as string;
+    expect(skipped).toBeDefined();
+    await api('/v1/events', {
+      body: { events: [event({ user_id: 'rx-skip', track_id: skipped, type: 'skip', ms_played: 4_000, ts: Date.now() - 30_000 })] },
+    });
+    const after = await recs('rx-skip', query);
+    expect(after.items.map((i) => i.track_id)).not.toContain(skipped);
+    // Its genre-mates (its nearest neighbours in this world) move down the list.
+    expect(mean(positionsOf(after, 'techno'))).toBeGreaterThan(mean(positionsOf(before, 'techno')) + 1);
+    expect(mean(positionsOf(after, 'indie'))).toBeLessThan(mean(positionsOf(before, 'indie')));
+  });
+
+  it("Should lift a saved track's neighbours in the very next list", async () => {
+    await settledTaste('rx-save', [...INDIE, 'fx-t24']);
+    const query = '?limit=12&exploration=0&diversity=0&max_per_artist=12';
+    const before = await recs('rx-save', query);
+    await api('/v1/events', {
+      body: { events: [event({ user_id: 'rx-save', track_id: 'fx-t26', type: 'save', ts: Date.now() - 30_000 })] },
+    });
+    const after = await recs('rx-save', query);
+    const techno = (l: RecList) => l.items.filter((i) => genreOf(i.track_id) === 'techno').length;
+    expect(techno(after)).toBeGreaterThan(techno(before));
+    expect(mean(positionsOf(after, 'techno'))).toBeLessThan(mean(positionsOf(before, 'techno')));
+  });
+});
+
+describe('Familiar or new, and explicit no', () => {
+  beforeAll(async () => {
+    await putCatalogue();
+    await uploadAndActivate(BUNDLES[0] as (typeof BUNDLES)[0]);
+  });
+
+  it('Should not re-serve tracks played in the last week by default, and fill a familiar share with favourites', async () => {
+    const t = Date.now() - 2 * DAY;
+    await api('/v1/events', {
+      body: {
+        events: INDIE.flatMap((id, k) => [
+          event({ user_id: 'rx-fam', track_id: id, type: 'play_end', ms_played: 200_000, ts: t + k * 300_000 }),
+          event({ user_id: 'rx-fam', track_id: id, type: 'save', ts: t + k * 300_000 + 1000 }),
+        ]),
+      },
+    });
+    const fresh = await recs('rx-fam', '?limit=10');
+    for (const id of INDIE) expect(fresh.items.map((i) => i.track_id)).not.toContain(id);
+    const mix = await recs('rx-fam', '?limit=10&familiar=0.5&exploration=0&max_per_artist=5');
+    const favourites = mix.items.filter((i) => i.source === 'familiar');
+    expect(favourites).toHaveLength(5);
+    for (const f of favourites) {
+      expect(INDIE).toContain(f.track_id);
+      expect(f.reason).toBe('one of your favourites');
+    }
+    expect(mix.items.filter((i) => !INDIE.includes(i.track_id))).toHaveLength(5);
+  });
+
+  it('Should honour not_interested for a track and for an artist, and exclude_artists per request, until a save', async () => {
+    await settledTaste('rx-no', INDIE);
+    const query = '?limit=12&exploration=0&max_per_artist=12';
+    const before = await recs('rx-no', query);
+    const artistOf = (id: string | undefined) => TRACKS.find((x) => x.id === id)?.artist.id as string;
+    const track = before.items[0]?.track_id as string;
+    const ofArtist = before.items.find((i) => artistOf(i.track_id) !== artistOf(track))?.track_id as string;
+    const artist = artistOf(ofArtist);
+    const now = Date.now();
+    const res = await api('/v1/events', {
+      body: {
+        events: [
+          event({ user_id: 'rx-no', track_id: track, type: 'not_interested', ts: now - 2000 }),
+          event({ user_id: 'rx-no', track_id: ofArtist, type: 'not_interested_artist', ts: now - 1000 }),
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const after = await recs('rx-no', query);
+    expect(after.items.map((i) => i.track_id)).not.toContain(track);
+    expect(after.items.filter((i) => artistOf(i.track_id) === artist)).toEqual([]);
+    const other = artistOf(after.items[0]?.track_id);
+    const excluded = await recs('rx-no', `${query}&exclude_artists=${other}`);
+    expect(excluded.items.some((i) => artistOf(i.track_id) === other)).toBe(false);
+    const posted = await api('/v1/users/rx-no/recommendations', { body: { limit: 12, exclude_artists: [other] } });
+    expect(((await posted.json()) as RecList).items.some((i) => artistOf(i.track_id) === other)).toBe(false);
+    // A later save of the track forgives it.
+    await api('/v1/events', { body: { events: [event({ user_id: 'rx-no', track_id: track, type: 'save', ts: now - 500 })] } });
+    const forgiven = await recs('rx-no', `${query}&familiar=1`);
+    expect(forgiven.items.map((i) => i.track_id)).toContain(track);
+  });
+});

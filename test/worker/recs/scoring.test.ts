@@ -66,7 +66,7 @@ describe('Scoring inside workerd', () => {
     const catalogue = await buildCatalogue(db, model, Date.now());
     const now = Date.now();
     const events = [{ trackId: 'fx-t50', type: 'save', ts: now - 3_600_000, msPlayed: null }];
-    const opts = { ...DEFAULT_OPTIONS, exclude: [], seedArtists: [], seedGenres: [] };
+    const opts = { ...DEFAULT_OPTIONS, exclude: [], excludeArtists: [], seedArtists: [], seedGenres: [] };
     const healthy = await recommend({ model, catalogue, events, boosts: [], now }, opts, new PhaseTimer());
     expect(healthy).toMatchObject({ coldStart: 'none', fallback: null });
     // The same model with its scores poisoned, as a bundle with NaN factors would give.
