@@ -1,8 +1,9 @@
 /**
- * Listening context -> audio-feature targets: the one place that says what "focus" or "a Saturday
- * night" sounds like. The re-ranker adds `strength × (match − 0.5)` to each track's standardised
- * model score, where match ∈ [0, 1] is one minus the weighted mean distance between the track's
- * (0..1 normalised) features and the targets. See README.md in this folder.
+ * Listening context -> audio-feature targets: the one place that says what "focus", "rain" or "a
+ * Saturday night" sounds like. Within the listener's own best candidates, the ranker adds
+ * `strength × z(match)` to each track's standardised relevance, where match ∈ [0, 1] is one minus
+ * the mean distance between the track's (0..1 normalised) features and the targets. See README.md
+ * in this folder.
  */
 
 /** Audio features the context can steer, all normalised to 0..1 (see normaliseFeature). */
@@ -21,6 +22,10 @@ export type ContextFeature = (typeof CONTEXT_FEATURES)[number];
 export const ACTIVITIES = ['focus', 'workout', 'sleep', 'party', 'commute', 'relax'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
+/** Weather as the client reports it (its own weather source; nothing is looked up here). */
+export const WEATHERS = ['clear', 'clouds', 'rain', 'snow', 'storm', 'fog', 'hot', 'cold'] as const;
+export type Weather = (typeof WEATHERS)[number];
+
 type Targets = Partial<Record<ContextFeature, number>>;
 
 const ACTIVITY_TARGETS: Record<Activity, Targets> = {
@@ -32,10 +37,27 @@ const ACTIVITY_TARGETS: Record<Activity, Targets> = {
   relax: { energy: 0.3, acousticness: 0.6, valence: 0.55, tempo: 0.45 },
 };
 
-/** How far an explicit activity (or a request in words) moves the list, in standard deviations of model score. */
-const ACTIVITY_STRENGTH = 3;
-/** Time of day alone is a gentle hint. */
-const TIME_STRENGTH = 0.75;
+/** Our own mapping, a heuristic like the activities': bright weather brighter, grey weather softer. */
+const WEATHER_TARGETS: Record<Weather, Targets> = {
+  clear: { valence: 0.75, energy: 0.65 },
+  clouds: { valence: 0.45, energy: 0.5 },
+  rain: { valence: 0.35, energy: 0.35, acousticness: 0.6 },
+  snow: { valence: 0.5, energy: 0.3, acousticness: 0.7 },
+  storm: { valence: 0.3, energy: 0.7 },
+  fog: { valence: 0.4, energy: 0.3, instrumentalness: 0.6 },
+  hot: { valence: 0.8, energy: 0.75, danceability: 0.75 },
+  cold: { valence: 0.45, energy: 0.4, acousticness: 0.6 },
+};
+
+/**
+ * How far an explicit activity (or a request in words) moves the list: standard deviations of
+ * feature match added to standardised relevance, among the listener's own best candidates.
+ */
+const ACTIVITY_STRENGTH = 2;
+/** Weather alone is a hint; with an activity it only adds the features the activity leaves open. */
+const WEATHER_STRENGTH = 0.75;
+/** Time of day alone (sent, or from the listener's time zone) is a gentle hint. */
+const TIME_STRENGTH = 0.5;
 
 /** Words of free-text requests ("play something to help me focus") mapped to activities. */
 const TEXT_RULES: Array<[RegExp, Activity]> = [
@@ -61,6 +83,7 @@ export interface ListeningContext {
   activity?: Activity | undefined;
   /** Free text such as "help me focus". */
   text?: string | undefined;
+  weather?: Weather | undefined;
 }
 
 export interface ContextTargets {
@@ -84,7 +107,7 @@ function timeTargets(hour: number | undefined, weekday: number | undefined): Tar
 /**
  * Resolves a context to feature targets; null when there is nothing to steer by.
  *
- * @example contextTargets({ text: 'play something to help me focus' }) // { activity: 'focus', strength: 3, targets: {...} }
+ * @example contextTargets({ text: 'play something to help me focus' }) // { activity: 'focus', strength: 2, targets: {...} }
  */
 export function contextTargets(ctx: ListeningContext | undefined): ContextTargets | null {
   if (!ctx) return null;
@@ -92,8 +115,10 @@ export function contextTargets(ctx: ListeningContext | undefined): ContextTarget
   const activity = ctx.activity ?? fromText ?? null;
   const mood: Targets = {};
   if (ctx.text) for (const [re, t] of MOOD_RULES) if (re.test(ctx.text)) Object.assign(mood, t);
-  if (activity) return { targets: { ...ACTIVITY_TARGETS[activity], ...mood }, strength: ACTIVITY_STRENGTH, activity };
-  if (Object.keys(mood).length > 0) return { targets: mood, strength: ACTIVITY_STRENGTH, activity: null };
+  const weather = ctx.weather ? WEATHER_TARGETS[ctx.weather] : {};
+  if (activity) return { targets: { ...weather, ...ACTIVITY_TARGETS[activity], ...mood }, strength: ACTIVITY_STRENGTH, activity };
+  if (Object.keys(mood).length > 0) return { targets: { ...weather, ...mood }, strength: ACTIVITY_STRENGTH, activity: null };
+  if (ctx.weather) return { targets: weather, strength: WEATHER_STRENGTH, activity: null };
   const time = timeTargets(ctx.hour, ctx.weekday);
   return time ? { targets: time, strength: TIME_STRENGTH, activity: null } : null;
 }

@@ -175,15 +175,16 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     standardise(raw, sourceOf, blocked, rel);
   }
 
-  const targets = contextTargets(opts.context);
-  if (targets) {
-    const match = contextMatcher(targets);
-    for (let i = 0; i < cat.size; i++) {
-      if (rel[i] === Number.NEGATIVE_INFINITY) continue;
-      rel[i] = (rel[i] as number) + targets.strength * (match(cat.contextFeatures, i) - 0.5);
-    }
-  }
   for (let i = 0; i < cat.size; i++) if (blocked[i] === 1) rel[i] = Number.NEGATIVE_INFINITY;
+  const targets = contextTargets(opts.context);
+  if (targets)
+    steerWithinPersonal(
+      rel,
+      contextMatcher(targets),
+      cat.contextFeatures,
+      targets.strength,
+      Math.max(CONTEXT_POOL, POOL_PER_SLOT * opts.limit),
+    );
 
   const poolSize = Math.max(MIN_POOL, POOL_PER_SLOT * opts.limit);
   // The last events steer the next list at once: the session's tracks pull their neighbours up (and
@@ -321,6 +322,37 @@ function nudgedNear(
     rel[i] = (rel[i] as number) + move;
   }
   return Int32Array.from(pool).sort((a, b) => (rel[b] as number) - (rel[a] as number));
+}
+
+/** Context re-orders the listener's own best candidates, this many (or POOL_PER_SLOT × limit): it never reaches past them. */
+const CONTEXT_POOL = 300;
+
+/**
+ * Context steering that stays personal: among the `size` most relevant tracks, relevance becomes
+ * `z(rel) + strength × z(match)` (both standardised over those tracks, so `strength` means the
+ * same for every listener and context); every other track drops out. A sleep list is then the
+ * calmest of what this listener would be served anyway, not the calmest of the catalogue.
+ */
+function steerWithinPersonal(
+  rel: Float32Array,
+  match: (features: Float32Array, row: number) => number,
+  features: Float32Array,
+  strength: number,
+  size: number,
+): void {
+  const personal = topK(rel, size);
+  if (personal.length === 0) return;
+  const m = Float64Array.from(personal, (i) => match(features, i));
+  const r = Float64Array.from(personal, (i) => rel[i] as number);
+  const z = (xs: Float64Array) => {
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) || 1;
+    return xs.map((x) => (x - mean) / sd);
+  };
+  const zr = z(r);
+  const zm = z(m);
+  rel.fill(Number.NEGATIVE_INFINITY);
+  for (const [k, i] of personal.entries()) rel[i] = (zr[k] as number) + strength * (zm[k] as number);
 }
 
 /** Model scores -> standard deviations from the mean of the scored, unblocked tracks. */

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { localClock } from '../analytics/clock.ts';
 import { DAY_MS } from '../analytics/definitions.ts';
 import { requireRole } from '../auth/principal.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { insertServedList, userHistory } from '../db/recs.ts';
+import { findUser } from '../db/users.ts';
 import type { AppEnv } from '../env.ts';
 import type { ListeningContext } from '../recs/context.ts';
 import { type RecommendOptions, recommend } from '../recs/recommend.ts';
@@ -43,6 +45,12 @@ const responses = {
 } as const;
 
 const params = z.object({ userId: Id.openapi({ param: { name: 'userId', in: 'path' }, example: 'u-42' }) });
+
+/** Local hour and weekday (0 = Sunday, as the context takes it) in `timeZone`. */
+function localTimeContext(now: number, timeZone: string): ListeningContext {
+  const { hour, weekday } = localClock(now, timeZone);
+  return { hour, weekday: (weekday + 1) % 7 };
+}
 
 /** Campaign boosts when the campaigns module can answer; a recommendation never fails because of a campaign. */
 async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoost[]> {
@@ -90,14 +98,21 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   const db = createDb(c.env.DB);
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   // The history reads do not depend on the model: started first, they overlap its catalogue delta read.
-  const reads = Promise.all([userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS), boostsOf(db, userId, now)]);
+  const reads = Promise.all([
+    userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
+    boostsOf(db, userId, now),
+    listening ? null : findUser(db, userId),
+  ]);
   const { model, catalogue } = await servingState(db, c.env.MODELS, now, background).catch(async (err: unknown) => {
     await reads.catch(() => undefined);
     throw err;
   });
   timer.mark('model');
-  const [events, boosts] = await reads;
+  const [events, boosts, user] = await reads;
   timer.mark('history');
+  // No context sent: the local time where the listener is, when their time zone is known.
+  if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);
+  const contextFrom = listening ? ('request' as const) : opts.context ? ('time_zone' as const) : null;
   const rec = await recommend({ model, catalogue, events, boosts, now }, opts, timer);
   const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;
   const context = JSON.stringify({
@@ -137,7 +152,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       user_id: userId,
       cold_start: rec.coldStart,
       fallback: rec.fallback,
-      context: { activity: rec.activity },
+      context: { activity: rec.activity, weather: opts.context?.weather ?? null, from: contextFrom },
       items: rec.items.map((it) => ({
         track_id: it.trackId,
         score: it.score,
@@ -167,8 +182,8 @@ recommendations.openapi(
     const { userId } = c.req.valid('param');
     const q = c.req.valid('query');
     const context: ListeningContext | undefined =
-      q.activity !== undefined || q.hour !== undefined || q.weekday !== undefined || q.q !== undefined
-        ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q }
+      q.activity !== undefined || q.hour !== undefined || q.weekday !== undefined || q.q !== undefined || q.weather !== undefined
+        ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q, weather: q.weather }
         : undefined;
     return serve(c, userId, q, context);
   },

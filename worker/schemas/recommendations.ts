@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ACTIVITIES } from '../recs/context.ts';
+import { ACTIVITIES, WEATHERS } from '../recs/context.ts';
 import { DEFAULT_OPTIONS } from '../recs/recommend.ts';
 import { Id } from './event.ts';
 
@@ -49,6 +49,7 @@ export const ContextSchema = z
     weekday: z.number().int().min(0).max(6).optional().openapi({ description: '0 = Sunday … 6 = Saturday (local)' }),
     activity: z.enum(ACTIVITIES).optional(),
     text: z.string().trim().min(1).max(200).optional().openapi({ example: 'play something to help me focus' }),
+    weather: z.enum(WEATHERS).optional().openapi({ description: 'The weather where the listener is, as the app knows it' }),
   })
   .openapi('RecommendationContext');
 
@@ -73,6 +74,7 @@ export const RecommendationQuerySchema = z.object({
   hour: z.coerce.number().int().min(0).max(23).optional(),
   weekday: z.coerce.number().int().min(0).max(6).optional(),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Free-text request, e.g. "help me focus"' }),
+  weather: z.enum(WEATHERS).optional().openapi({ description: 'The weather where the listener is, as the app knows it' }),
   exclude: csv('track ids to leave out'),
   exclude_artists: csv('artist ids whose tracks are left out'),
   seed_artists: csv('artist ids for users without history'),
@@ -110,7 +112,14 @@ export const RecommendationSchema = z
     fallback: z.enum(['model_scores_not_finite']).nullable().openapi({
       description: 'Why the list is the popularity fallback although the user has history (the model gave no finite score), or null',
     }),
-    context: z.object({ activity: z.string().nullable() }),
+    context: z.object({
+      activity: z.string().nullable(),
+      weather: z.enum(WEATHERS).nullable(),
+      from: z.enum(['request', 'time_zone']).nullable().openapi({
+        description:
+          "Where the context came from: the request, or (when none was sent) the local time in the listener's time zone; null when nothing steered the list",
+      }),
+    }),
     items: z.array(
       z.object({
         track_id: z.string(),

@@ -195,3 +195,52 @@ describe('Familiar or new, and explicit no', () => {
     expect(forgiven.items.map((i) => i.track_id)).toContain(track);
   });
 });
+
+describe('Context steers, and stays personal', () => {
+  const AMBIENT_SAVED = ['fx-t48', 'fx-t49', 'fx-t56', 'fx-t57'];
+  const energyOf = (id: string) => Number(TRACKS.find((t) => t.id === id)?.audio_features.energy ?? Number.NaN);
+  const meanEnergy = (l: RecList) => mean(l.items.map((i) => energyOf(i.track_id)));
+  const shared = (a: RecList, b: RecList) => a.items.filter((i) => b.items.some((j) => j.track_id === i.track_id)).length / a.items.length;
+
+  beforeAll(async () => {
+    await putCatalogue();
+    await uploadAndActivate(BUNDLES[0] as (typeof BUNDLES)[0]);
+    await settledTaste('rx-ctx', [...INDIE, ...TECHNO_SAVED, ...AMBIENT_SAVED]);
+  });
+
+  it('Should move energy between sleep and workout, change most of the list, and keep to the listener’s genres', async () => {
+    const body = (context?: Record<string, unknown>) => ({
+      body: { limit: 10, exploration: 0, max_per_artist: 4, ...(context ? { context } : {}) },
+    });
+    const post = async (context?: Record<string, unknown>) =>
+      (await (await api('/v1/users/rx-ctx/recommendations', body(context))).json()) as RecList & { context: { from: string | null } };
+    const plain = await post();
+    const sleep = await post({ activity: 'sleep' });
+    const workout = await post({ activity: 'workout' });
+    expect(plain.context.from).toBeNull();
+    expect(sleep.context.from).toBe('request');
+    expect(meanEnergy(workout) - meanEnergy(sleep)).toBeGreaterThanOrEqual(0.25);
+    for (const list of [sleep, workout]) {
+      expect(shared(list, plain)).toBeLessThanOrEqual(0.5);
+      // The listener never played hiphop: a context list stays within what they listen to.
+      expect(list.items.filter((i) => genreOf(i.track_id) !== 'hiphop').length / list.items.length).toBeGreaterThanOrEqual(0.7);
+    }
+  });
+
+  it('Should steer by the weather the app sends', async () => {
+    const rain = await recs('rx-ctx', '?limit=10&exploration=0&max_per_artist=4&weather=rain');
+    const hot = await recs('rx-ctx', '?limit=10&exploration=0&max_per_artist=4&weather=hot');
+    expect(meanEnergy(hot)).toBeGreaterThan(meanEnergy(rain) + 0.1);
+    const bad = await api('/v1/users/rx-ctx/recommendations?weather=tornado');
+    expect(bad.status).toBe(400);
+  });
+
+  it("Should use the local time in the listener's time zone when no context is sent", async () => {
+    const res = await api('/v1/users', { method: 'PUT', body: { users: [{ id: 'rx-ctx', timezone: 'Pacific/Kiritimati' }] } });
+    expect(res.status).toBe(200);
+    const list = (await recs('rx-ctx', '?limit=10')) as RecList & { context: { from: string | null } };
+    expect(list.context.from).toBe('time_zone');
+    const asked = (await recs('rx-ctx', '?limit=10&activity=focus')) as RecList & { context: { from: string | null } };
+    expect(asked.context.from).toBe('request');
+  });
+});
