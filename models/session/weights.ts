@@ -92,9 +92,19 @@ export function sessionWeights(
   now: number,
   opts: SessionOptions = DEFAULT_SESSION_OPTIONS,
 ): Map<string, number> {
+  return sessionWeightsOf(sessionOf(events, now), opts);
+}
+
+/**
+ * The same extra weights from a session already cut by `sessionOf`, for callers that need the
+ * session itself too.
+ *
+ * @example sessionWeightsOf(['b', 'a'], { weight: 8, decay: 0.5 }) // Map { 'b' => 8, 'a' => 4 }
+ */
+export function sessionWeightsOf(session: readonly string[], opts: SessionOptions = DEFAULT_SESSION_OPTIONS): Map<string, number> {
   const out = new Map<string, number>();
   let w = opts.weight;
-  for (const t of sessionOf(events, now)) {
+  for (const t of session) {
     out.set(t, (out.get(t) ?? 0) + w);
     w *= opts.decay;
   }

@@ -8,7 +8,7 @@
  */
 import type { EventWeights } from '../../models/bundle/manifest.ts';
 import { decay, eventWeight, STREAM_MS } from '../../models/data/event-weights.ts';
-import { SESSION_GAP_MS, sessionOf, sessionWeights } from '../../models/session/weights.ts';
+import { SESSION_GAP_MS, sessionOf, sessionWeightsOf } from '../../models/session/weights.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 
 /** A skip before this many ms is a rejection (the 30-second rule). */
@@ -76,9 +76,9 @@ export function tasteOf(
     const w = eventWeight({ type: e.type, ts: e.ts, msPlayed: e.msPlayed, durationMs: opts.durationOf(e.trackId) ?? null }, opts.weights);
     if (w !== 0) strength.set(e.trackId, (strength.get(e.trackId) ?? 0) + w * decay(e.ts, now, opts.halfLifeDays));
   }
-  for (const [id, extra] of sessionWeights(events, now)) strength.set(id, (strength.get(id) ?? 0) + extra);
-  for (const [id, w] of strength) if (w <= 0 || rejected.has(id)) strength.delete(id);
   const played = sessionOf(events, now);
+  for (const [id, extra] of sessionWeightsOf(played)) strength.set(id, (strength.get(id) ?? 0) + extra);
+  for (const [id, w] of strength) if (w <= 0 || rejected.has(id)) strength.delete(id);
   const kept = new Set(
     events.filter((e) => e.ts >= now - SESSION_GAP_MS && (e.type === 'save' || e.type === 'playlist_add')).map((e) => e.trackId),
   );

@@ -210,10 +210,11 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   const explorePool = nudgedNear(topK(explore, poolSize), explore, nudges, (i) => unitEmbedding(model, cat, i), near);
   // The listener's own favourites for familiar slots: strongest first, recent plays allowed, the
   // rest of the blocks (exclusions, rejections, artists said no to) kept.
+  const excluded = new Set(opts.exclude);
   const familiarPool = Int32Array.from(
     tasteItems
       .map(([i]) => i)
-      .filter((i) => cat.listed[i] === 1 && !opts.exclude.includes(cat.ids[i] as string) && !blockedArtists.has(cat.artistOf[i] as number)),
+      .filter((i) => cat.listed[i] === 1 && !excluded.has(cat.ids[i] as string) && !blockedArtists.has(cat.artistOf[i] as number)),
   );
 
   const holdoutCampaigns: string[] = [];

@@ -97,18 +97,18 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   const now = Date.now();
   const db = createDb(c.env.DB);
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  // The history reads do not depend on the model: started first, they overlap its catalogue delta read.
-  const reads = Promise.all([
-    userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
-    boostsOf(db, userId, now),
-    listening ? null : findUser(db, userId),
+  // The history reads do not depend on the model: run together, they overlap its catalogue delta read.
+  const [{ model, catalogue }, [events, boosts, user]] = await Promise.all([
+    servingState(db, c.env.MODELS, now, background).then((state) => {
+      timer.mark('model');
+      return state;
+    }),
+    Promise.all([
+      userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
+      boostsOf(db, userId, now),
+      listening ? null : findUser(db, userId),
+    ]),
   ]);
-  const { model, catalogue } = await servingState(db, c.env.MODELS, now, background).catch(async (err: unknown) => {
-    await reads.catch(() => undefined);
-    throw err;
-  });
-  timer.mark('model');
-  const [events, boosts, user] = await reads;
   timer.mark('history');
   // No context sent: the local time where the listener is, when their time zone is known.
   if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);

@@ -5,16 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, event, track } from '../helpers.ts';
-import { BUNDLES, genreOf, putCatalogue, type RecList, TRACKS, uploadAndActivate } from './setup.ts';
+import { artistOf, BUNDLES, genreOf, putCatalogue, type RecList, recs, TRACKS, uploadAndActivate } from './setup.ts';
 
 const DAY = 86_400_000;
 const TECHNO = { energy: 0.92, valence: 0.5, danceability: 0.85, acousticness: 0.02, instrumentalness: 0.8, tempo: 130 };
-
-async function recs(userId: string, query = ''): Promise<RecList> {
-  const res = await api(`/v1/users/${userId}/recommendations${query}`);
-  if (res.status !== 200) throw new Error(`recommendations failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as RecList;
-}
 
 async function upload(tracks: unknown[]) {
   const res = await api('/v1/tracks', { method: 'PUT', body: { tracks } });
@@ -167,10 +161,9 @@ describe('Familiar or new, and explicit no', () => {
     await settledTaste('rx-no', INDIE);
     const query = '?limit=12&exploration=0&max_per_artist=12';
     const before = await recs('rx-no', query);
-    const artistOf = (id: string | undefined) => TRACKS.find((x) => x.id === id)?.artist.id as string;
     const track = before.items[0]?.track_id as string;
     const ofArtist = before.items.find((i) => artistOf(i.track_id) !== artistOf(track))?.track_id as string;
-    const artist = artistOf(ofArtist);
+    const artist = artistOf(ofArtist) as string;
     const now = Date.now();
     const res = await api('/v1/events', {
       body: {
@@ -184,7 +177,7 @@ describe('Familiar or new, and explicit no', () => {
     const after = await recs('rx-no', query);
     expect(after.items.map((i) => i.track_id)).not.toContain(track);
     expect(after.items.filter((i) => artistOf(i.track_id) === artist)).toEqual([]);
-    const other = artistOf(after.items[0]?.track_id);
+    const other = artistOf(after.items[0]?.track_id as string) as string;
     const excluded = await recs('rx-no', `${query}&exclude_artists=${other}`);
     expect(excluded.items.some((i) => artistOf(i.track_id) === other)).toBe(false);
     const posted = await api('/v1/users/rx-no/recommendations', { body: { limit: 12, exclude_artists: [other] } });

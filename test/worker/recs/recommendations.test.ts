@@ -1,18 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, type ErrorEnvelope, event, mintKey } from '../helpers.ts';
-import { artistOf, BUNDLES, genreOf, putCatalogue, type RecList, uploadAndActivate } from './setup.ts';
+import { artistOf, BUNDLES, genreOf, putCatalogue, type RecList, recs, uploadAndActivate } from './setup.ts';
 
 const SOURCES = ['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'campaign'];
 const HOUR = 3_600_000;
-
-async function recs(userId: string, query = '', init: { body?: unknown; key?: string } = {}): Promise<RecList> {
-  const res = init.body
-    ? await api(`/v1/users/${userId}/recommendations`, { body: init.body, ...(init.key ? { key: init.key } : {}) })
-    : await api(`/v1/users/${userId}/recommendations${query}`, init.key ? { key: init.key } : {});
-  if (res.status !== 200) throw new Error(`recommendations failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as RecList;
-}
 
 async function send(events: Record<string, unknown>[]) {
   const res = await api('/v1/events', { body: { events: events.map((e) => event(e)) } });

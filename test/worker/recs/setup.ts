@@ -65,3 +65,12 @@ export interface RecList {
   context: { activity: string | null };
   items: Array<{ track_id: string; score: number; reason: string; source: string; campaign_id: string | null }>;
 }
+
+/** GET (or POST with `init.body`) the user's recommendations; throws on anything but 200. */
+export async function recs(userId: string, query = '', init: { body?: unknown; key?: string } = {}): Promise<RecList> {
+  const res = init.body
+    ? await api(`/v1/users/${userId}/recommendations`, { body: init.body, ...(init.key ? { key: init.key } : {}) })
+    : await api(`/v1/users/${userId}/recommendations${query}`, init.key ? { key: init.key } : {});
+  if (res.status !== 200) throw new Error(`recommendations failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as RecList;
+}
