@@ -15,6 +15,8 @@ export interface ReasonContext {
   /** Genres the user listens to or asked for (indices). */
   genres: ReadonlySet<number>;
   now: number;
+  /** The track playing now (up next, radio), also the first anchor; null for a plain list. */
+  playing?: number | null;
 }
 
 function nearestAnchor(rc: ReasonContext, index: number): number | null {
@@ -44,8 +46,12 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   const genre = cat.genres[cat.genreOf[i] as number];
   if (pick.source === 'campaign') return 'campaign';
   if (pick.source === 'familiar') return 'one of your favourites';
-  if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
   const anchor = nearestAnchor(rc, i);
+  if (rc.playing != null && anchor === rc.playing && pick.source !== 'popular') {
+    const playing = `"${cat.titles[rc.playing]}"`;
+    return cat.artistOf[rc.playing] === cat.artistOf[i] ? `more from ${artist}, after ${playing}` : `to follow ${playing}`;
+  }
+  if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
   // Never the item itself (nearestAnchor skips it), and never a line that reads like it: another
   // track of the same title is named with its artist.
   const like =

@@ -42,6 +42,11 @@ export interface RecommendOptions {
   recentHours: number;
   /** Share of slots (0..1) for the listener's own favourites, Daily-Mix style; 0 = only new to them. */
   familiar: number;
+  /**
+   * The track playing now (up next, radio): it leads the session, pulls its neighbours NOW_PLAYING_PULL
+   * standard deviations up, is never served itself, and reasons name it.
+   */
+  nowPlaying?: string | undefined;
 }
 
 export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 7 * 24, familiar: 0 } as const;
@@ -77,7 +82,13 @@ export interface RecommendInput {
  */
 export async function recommend(input: RecommendInput, opts: RecommendOptions, timer: PhaseTimer): Promise<Recommendation> {
   const { model, catalogue: cat, now } = input;
-  const taste = tasteOf(input.events, now, {
+  const playing = opts.nowPlaying === undefined ? undefined : cat.indexOf.get(opts.nowPlaying);
+  // The track playing now is the newest play of the session, whatever the app has logged yet.
+  const events: readonly HistoryEvent[] =
+    playing === undefined
+      ? input.events
+      : [{ trackId: opts.nowPlaying as string, type: 'play_start', ts: now, msPlayed: null }, ...input.events];
+  const taste = tasteOf(events, now, {
     weights: model.manifest.eventWeights,
     halfLifeDays: model.manifest.halfLifeDays,
     recentHours: opts.recentHours,
@@ -104,6 +115,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   }
   // What reasons name: the listener's own strongest tracks (unseen ones included), else the seeds.
   const anchors = (tasteItems.length > 0 && coldStart === 'none' ? tasteItems : history).slice(0, ANCHORS).map(([i]) => i);
+  if (playing !== undefined) anchors.unshift(...(anchors.includes(playing) ? anchors.splice(anchors.indexOf(playing), 1) : [playing]));
 
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
   const candidates = coldStart === 'popular' ? [] : full ? 'all' : candidateUnion(model, cat, anchors, genres);
@@ -126,7 +138,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   // From here to the end nothing awaits, so the per-isolate scratch arrays cannot be shared by two requests.
   const { rel, raw, source: sourceOf, blocked, explore } = scratch(cat.size);
   for (let i = 0; i < cat.size; i++) blocked[i] = 1 - (cat.listed[i] as number);
-  for (const id of [...opts.exclude, ...taste.rejected, ...taste.recent]) {
+  for (const id of [...opts.exclude, ...taste.rejected, ...taste.recent, ...(opts.nowPlaying ? [opts.nowPlaying] : [])]) {
     const i = cat.indexOf.get(id);
     if (i !== undefined) blocked[i] = 1;
   }
@@ -190,7 +202,10 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   // The last events steer the next list at once: the session's tracks pull their neighbours up (and
   // bring them into the pool), recent skips push theirs down.
   const nudges = [
-    ...taste.session.map(({ trackId, weight }) => ({ trackId, weight: SESSION_PULL * weight })),
+    ...taste.session.map(({ trackId, weight }) => ({
+      trackId,
+      weight: (trackId === opts.nowPlaying ? NOW_PLAYING_PULL : SESSION_PULL) * weight,
+    })),
     ...taste.skips.map(({ trackId, weight }) => ({ trackId, weight: -SKIP_PUSH * weight })),
   ].flatMap(({ trackId, weight }) => {
     const i = cat.indexOf.get(trackId);
@@ -208,13 +223,19 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     if (cat.underExposedArtist[cat.artistOf[i] as number] === 1 || (cat.releasedAt[i] as number) >= newSince) explore[i] = rel[i] as number;
   }
   const explorePool = nudgedNear(topK(explore, poolSize), explore, nudges, (i) => unitEmbedding(model, cat, i), near);
-  // The listener's own favourites for familiar slots: strongest first, recent plays allowed, the
-  // rest of the blocks (exclusions, rejections, artists said no to) kept.
+  // The listener's own favourites for familiar slots: strongest first (nearest the track playing now,
+  // when there is one), recent plays allowed, the rest of the blocks (exclusions, rejections, artists
+  // said no to) kept.
   const excluded = new Set(opts.exclude);
+  if (opts.nowPlaying) excluded.add(opts.nowPlaying);
+  let favourites = tasteItems.map(([i]) => i);
+  if (playing !== undefined) {
+    const p = unitEmbedding(model, cat, playing);
+    const closeness = new Map(favourites.map((i) => [i, dot(unitEmbedding(model, cat, i), p)]));
+    favourites = favourites.sort((a, b) => (closeness.get(b) as number) - (closeness.get(a) as number));
+  }
   const familiarPool = Int32Array.from(
-    tasteItems
-      .map(([i]) => i)
-      .filter((i) => cat.listed[i] === 1 && !excluded.has(cat.ids[i] as string) && !blockedArtists.has(cat.artistOf[i] as number)),
+    favourites.filter((i) => cat.listed[i] === 1 && !excluded.has(cat.ids[i] as string) && !blockedArtists.has(cat.artistOf[i] as number)),
   );
 
   const holdoutCampaigns: string[] = [];
@@ -243,7 +264,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     familiarPool,
     familiarShare: opts.familiar,
   });
-  const reasonCtx = { model, catalogue: cat, anchors, genres, now };
+  const reasonCtx = { model, catalogue: cat, anchors, genres, now, playing: playing ?? null };
   const items = picks.map((p: Pick) => ({
     trackId: cat.ids[p.index] as string,
     score: Math.round((raw[p.index] as number) * 1e6) / 1e6,
@@ -294,6 +315,8 @@ function scratch(size: number): Scratch {
 const SKIP_PUSH = 2;
 /** How far the newest track of the session pulls up a track identical to it, same unit. */
 const SESSION_PULL = 1.5;
+/** The same for the track playing now when the app asks what comes next: the continuation leads. */
+const NOW_PLAYING_PULL = 3;
 /** Below this cosine to a nudging track nothing moves: only near neighbours do. */
 const NEAR_COSINE = 0.3;
 
@@ -316,13 +339,17 @@ function nudgedNear(
     const e = embedding(i);
     let move = 0;
     for (const n of nudges) {
-      let cos = 0;
-      for (let q = 0; q < e.length; q++) cos += (e[q] as number) * (n.embedding[q] as number);
-      move += n.weight * Math.max(0, (cos - NEAR_COSINE) / (1 - NEAR_COSINE));
+      move += n.weight * Math.max(0, (dot(e, n.embedding) - NEAR_COSINE) / (1 - NEAR_COSINE));
     }
     rel[i] = (rel[i] as number) + move;
   }
   return Int32Array.from(pool).sort((a, b) => (rel[b] as number) - (rel[a] as number));
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let q = 0; q < a.length; q++) s += (a[q] as number) * (b[q] as number);
+  return s;
 }
 
 /** Context re-orders the listener's own best candidates, this many (or POOL_PER_SLOT × limit): it never reaches past them. */

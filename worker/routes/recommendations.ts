@@ -8,6 +8,7 @@ import { createDb, type Db } from '../db/client.ts';
 import { insertServedList, userHistory } from '../db/recs.ts';
 import { findUser } from '../db/users.ts';
 import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
 import type { ListeningContext } from '../recs/context.ts';
 import { type RecommendOptions, recommend } from '../recs/recommend.ts';
 import { servingState } from '../recs/serving-state.ts';
@@ -15,7 +16,7 @@ import { PhaseTimer } from '../recs/timing.ts';
 import { pokeRollups } from '../rollups/applier.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { Id } from '../schemas/event.ts';
-import { RecommendationBodySchema, RecommendationQuerySchema, RecommendationSchema } from '../schemas/recommendations.ts';
+import { NextQuerySchema, RecommendationBodySchema, RecommendationQuerySchema, RecommendationSchema } from '../schemas/recommendations.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -25,11 +26,13 @@ export const recommendations = newRouter();
 const HISTORY_EVENTS = 500;
 const HISTORY_DAYS = 365;
 
-// Scoped to this path: the router is mounted at /v1, where a '*' middleware would guard every route.
-recommendations.use('/users/:userId/recommendations', async (c, next) => {
-  requireRole(c.get('principal'), 'app', 'admin');
-  await next();
-});
+// Scoped to these paths: the router is mounted at /v1, where a '*' middleware would guard every route.
+for (const path of ['/users/:userId/recommendations', '/users/:userId/next']) {
+  recommendations.use(path, async (c, next) => {
+    requireRole(c.get('principal'), 'app', 'admin');
+    await next();
+  });
+}
 
 const responses = {
   200: {
@@ -78,8 +81,9 @@ type RequestFields = Pick<
   | 'familiar'
 >;
 
-async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, listening: ListeningContext | undefined) {
+async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, listening: ListeningContext | undefined, nowPlaying?: string) {
   const opts: RecommendOptions = {
+    nowPlaying,
     limit: req.limit,
     context: listening,
     exclude: req.exclude,
@@ -110,6 +114,10 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
     ]),
   ]);
   timer.mark('history');
+  if (nowPlaying !== undefined) {
+    const i = catalogue.indexOf.get(nowPlaying);
+    if (i === undefined || catalogue.listed[i] !== 1) throw new ApiError(404, 'track_not_found', `No track with id ${nowPlaying}`);
+  }
   // No context sent: the local time where the listener is, when their time zone is known.
   if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);
   const contextFrom = listening ? ('request' as const) : opts.context ? ('time_zone' as const) : null;
@@ -207,5 +215,34 @@ recommendations.openapi(
     const { userId } = c.req.valid('param');
     const b = c.req.valid('json');
     return serve(c, userId, b, b.context);
+  },
+);
+
+recommendations.openapi(
+  createRoute({
+    method: 'get',
+    path: '/users/{userId}/next',
+    operationId: 'getUpNext',
+    tags: ['Recommendations'],
+    summary: 'Up next: what to play after the current track',
+    description:
+      "The continuation of the listening session (autoplay, radio) from the track playing now (`after`): it leads the session, so its nearest tracks and the session's order steer the list, with a share of the listener's favourites that fit it (`familiar`, default 0.2). " +
+      'The track itself and what was played in the last `recent_hours` are not served. Logged as impressions on surface `up_next` unless another is named.',
+    security: bearerAuth,
+    request: { params, query: NextQuerySchema },
+    responses: {
+      200: responses[200],
+      400: responses[400],
+      403: responses[403],
+      404: errorResponse('No track with the id given as `after`'),
+      503: responses[503],
+    },
+  }),
+  async (c) => {
+    const { userId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const context: ListeningContext | undefined =
+      q.activity !== undefined || q.weather !== undefined ? { activity: q.activity, weather: q.weather } : undefined;
+    return serve(c, userId, { ...q, seed_artists: [], seed_genres: [] }, context, q.after);
   },
 );

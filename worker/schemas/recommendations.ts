@@ -86,6 +86,27 @@ export const RecommendationQuerySchema = z.object({
   familiar: Familiar,
 });
 
+/** Up next after the track playing now: the session's continuation, with a few favourites that fit. */
+export const NextQuerySchema = z.object({
+  after: Id.openapi({ description: 'The track playing now', example: 't-611' }),
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(10).openapi({ description: 'Items to return (1..100)' }),
+  surface: z.string().trim().min(1).max(64).default('up_next').openapi({ example: 'up_next' }),
+  activity: z.enum(ACTIVITIES).optional(),
+  weather: z.enum(WEATHERS).optional().openapi({ description: 'The weather where the listener is, as the app knows it' }),
+  exclude: csv('track ids to leave out'),
+  exclude_artists: csv('artist ids whose tracks are left out'),
+  exploration: Exploration,
+  max_per_artist: MaxPerArtist,
+  diversity: Diversity,
+  recent_hours: RecentHours,
+  familiar: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.2)
+    .openapi({ description: "Share of slots for the listener's own favourites that fit the track playing now" }),
+});
+
 export const RecommendationBodySchema = z
   .strictObject({
     limit: Limit,
