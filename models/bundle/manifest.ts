@@ -2,8 +2,11 @@
  * The model bundle contract (`backbeat-model/1`, see shared/spec/model-bundle.md), typed once.
  * The trainer writes it and the Worker reads it, so this file must stay free of Node imports.
  */
+
+import type { Transitions } from '../session/transitions.ts';
 import { BundleError } from './bundle-error.ts';
 import { readOnnxShapes } from './onnx-shapes.ts';
+import { decodeTransitions, TRANSITIONS_FILE } from './transitions-file.ts';
 
 export { BundleError };
 
@@ -14,6 +17,7 @@ export const MANIFEST_FILE = 'manifest.json';
 export const SCORER_FILE = 'scorer.onnx';
 export const ITEMS_FILE = 'items.json';
 export const CONTENT_FILE = 'content.onnx';
+export { TRANSITIONS_FILE };
 
 /** Names of the scorer graph's inputs/outputs, fixed by the contract. */
 export const SCORER_IO = {
@@ -69,7 +73,8 @@ export interface Manifest {
   createdAt: string;
   items: number;
   dims: number;
-  files: { scorer: string; items: string; content?: string };
+  /** `content` and `transitions` are optional (cold start; next-track transitions, transitions-file.ts). */
+  files: { scorer: string; items: string; content?: string; transitions?: string };
   sha256: Record<string, string>;
   eventWeights: EventWeights;
   halfLifeDays: number;
@@ -168,6 +173,7 @@ export function parseManifest(json: unknown): Manifest {
   const files = obj(o.files, 'files');
   const parsedFiles: Manifest['files'] = { scorer: name(files.scorer, 'files.scorer'), items: name(files.items, 'files.items') };
   if (files.content !== undefined) parsedFiles.content = name(files.content, 'files.content');
+  if (files.transitions !== undefined) parsedFiles.transitions = name(files.transitions, 'files.transitions');
   const seen = new Map<string, string>();
   for (const [role, file] of Object.entries(parsedFiles)) {
     if (file === MANIFEST_FILE) throw new BundleError(`files.${role}`, `${MANIFEST_FILE} is the manifest itself`);
@@ -223,13 +229,17 @@ function expectDims(field: string, actual: readonly (number | string)[] | undefi
 /**
  * Checks the bundle's files against a parsed manifest: every listed file present with a matching
  * sha256, items.json an array of `items` string ids, and the ONNX shapes agreeing with
- * `items`/`dims`/`contentFeatures`. Throws a BundleError naming the field; returns the item ids.
+ * `items`/`dims`/`contentFeatures`, transitions.bin well formed for `items`. Throws a BundleError
+ * naming the field; returns the item ids and the decoded transitions (null without the file).
  *
  * @example
  * const manifest = parseManifest(JSON.parse(manifestText));
  * const { itemIds } = await verifyBundleFiles(manifest, { 'scorer.onnx': scorerBytes, 'items.json': itemsBytes });
  */
-export async function verifyBundleFiles(manifest: Manifest, files: Record<string, Uint8Array>): Promise<{ itemIds: string[] }> {
+export async function verifyBundleFiles(
+  manifest: Manifest,
+  files: Record<string, Uint8Array>,
+): Promise<{ itemIds: string[]; transitions: Transitions | null }> {
   for (const [role, name] of Object.entries(manifest.files)) {
     const bytes = files[name];
     if (!bytes) throw new BundleError(`files.${role}`, `file ${name} is missing from the bundle`);
@@ -272,5 +282,6 @@ export async function verifyBundleFiles(manifest: Manifest, files: Record<string
     expectDims('dims', content.outputs.get(CONTENT_IO.embedding), [null, manifest.dims]);
     expectDims('contentFeatures', content.inputs.get(CONTENT_IO.features), [null, manifest.contentFeatures.length]);
   }
-  return { itemIds: itemIds as string[] };
+  const transitions = manifest.files.transitions ? decodeTransitions(files[manifest.files.transitions]!, manifest.items) : null;
+  return { itemIds: itemIds as string[], transitions };
 }

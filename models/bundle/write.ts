@@ -16,6 +16,7 @@ import {
   type Manifest,
   parseManifest,
   SCORER_FILE,
+  TRANSITIONS_FILE,
   verifyBundleFiles,
 } from './manifest.ts';
 
@@ -24,6 +25,8 @@ export interface BundleContents {
   itemIds: string[];
   dims: number;
   content?: { onnx: Uint8Array; features: ContentFeature[] };
+  /** transitions.bin (transitions-file.ts), when the training data had sessions */
+  transitions?: Uint8Array;
   eventWeights: EventWeights;
   halfLifeDays: number;
   training: Manifest['training'];
@@ -50,6 +53,7 @@ export async function writeBundle(outDir: string, b: BundleContents): Promise<Ma
   const items = new TextEncoder().encode(JSON.stringify(b.itemIds));
   const files: Record<string, Uint8Array> = { [SCORER_FILE]: b.scorer, [ITEMS_FILE]: items };
   if (b.content) files[CONTENT_FILE] = b.content.onnx;
+  if (b.transitions) files[TRANSITIONS_FILE] = b.transitions;
   const checksums = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256(bytes)]));
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
@@ -57,7 +61,12 @@ export async function writeBundle(outDir: string, b: BundleContents): Promise<Ma
     createdAt: `${createdAt.toISOString().slice(0, 19)}Z`,
     items: b.itemIds.length,
     dims: b.dims,
-    files: { scorer: SCORER_FILE, items: ITEMS_FILE, ...(b.content ? { content: CONTENT_FILE } : {}) },
+    files: {
+      scorer: SCORER_FILE,
+      items: ITEMS_FILE,
+      ...(b.content ? { content: CONTENT_FILE } : {}),
+      ...(b.transitions ? { transitions: TRANSITIONS_FILE } : {}),
+    },
     sha256: checksums,
     eventWeights: b.eventWeights,
     halfLifeDays: b.halfLifeDays,

@@ -41,6 +41,7 @@ export async function loadTrainingInput(o: SourceOptions): Promise<TrainingInput
     input = {
       interactions: local.interactions,
       content: local.content,
+      sessions: local.sessions,
       eventWeights,
       halfLifeDays,
       data: `local-d1:${file} (${local.events} events: ${local.hotEvents} hot from D1, ${local.archivedEvents} archived from R2 in ${local.archiveParts} parts)`,

@@ -11,6 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 // The catalogue's audio-feature columns come from the Worker's catalogue module, which owns the table.
 import { AUDIO_FEATURES } from '../../worker/db/audio-features.ts';
 import type { EventWeights } from '../bundle/manifest.ts';
+import { logSessions, type SessionEvent } from '../session/weights.ts';
 import { emptyContent, type ItemContent } from './content-rows.ts';
 import { decay, eventWeight, type ListeningEvent } from './event-weights.ts';
 import { IdIndex, type Interactions, interactionsFrom, TripletBuffer } from './interactions.ts';
@@ -46,6 +47,8 @@ export interface LocalData {
   /** …and from the archive's Parquet parts in R2. */
   archivedEvents: number;
   archiveParts: number;
+  /** Listening sessions (item indices, oldest play first) for the next-track transitions. */
+  sessions: Int32Array[];
 }
 
 /** The persist folder a local D1 file lives in: `<persistTo>/v3/d1/miniflare-D1DatabaseObject/x.sqlite`. */
@@ -93,13 +96,19 @@ export async function readLocalD1(
     const hotNow = Number((db.prepare('SELECT MAX(ts) AS now FROM events').get()?.now as number | null) ?? 0);
     const now = archived.length > 0 ? Math.max(hotNow, archived[archived.length - 1]!.ts) : hotNow;
     const t = new TripletBuffer();
+    // Each listener's log, for the sessions the next-track transitions are learnt from.
+    const logs = new Map<string, SessionEvent[]>();
     let hotEvents = 0;
     const add = (userId: string, trackId: string, e: ListeningEvent) => {
       const w = eventWeight(e, weights);
-      if (w === 0) return;
+      // Events of a track outside the catalogue that carry no weight make no item of their own.
+      if (w === 0 && items.find(trackId) === undefined) return;
       const item = items.get(trackId);
       if (item >= content.length) content.push(emptyContent());
-      t.push(users.get(userId), item, w * decay(e.ts, now, halfLifeDays));
+      const log = logs.get(userId) ?? [];
+      if (log.length === 0) logs.set(userId, log);
+      log.push({ trackId, type: e.type, ts: e.ts, msPlayed: e.msPlayed });
+      if (w !== 0) t.push(users.get(userId), item, w * decay(e.ts, now, halfLifeDays));
     };
     // Both tiers in one (ts, event_id) order: archived days are older, but a late event can land in
     // D1 for a day that is archived already.
@@ -137,6 +146,11 @@ export async function readLocalD1(
       hotEvents,
       archivedEvents: archived.length,
       archiveParts: archive.parts,
+      sessions: [...logs.values()].flatMap((log) =>
+        logSessions(log)
+          .filter((s) => s.length >= 2)
+          .map((s) => Int32Array.from(s, (id) => items.get(id))),
+      ),
     };
   } finally {
     db.close();

@@ -13,7 +13,14 @@ import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../bundle/manifes
 import { decay, eventWeight } from '../data/event-weights.ts';
 import { IdIndex, interactionsFrom, TripletBuffer } from '../data/interactions.ts';
 import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, transitionScores } from '../session/transitions.ts';
-import { DEFAULT_SESSION_OPTIONS, SESSION_GAP_MS, type SessionOptions, sessionOf, sessionWeights } from '../session/weights.ts';
+import {
+  DEFAULT_SESSION_OPTIONS,
+  logSessions,
+  SESSION_GAP_MS,
+  type SessionOptions,
+  sessionOf,
+  sessionWeights,
+} from '../session/weights.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../train/defaults.ts';
 import { type FoldInModel, scoreHistory } from '../train/fold-in.ts';
 import { trainModels } from '../train/pipeline.ts';
@@ -82,18 +89,7 @@ export interface SessionEvalReport {
 }
 
 /** Events (oldest first) split into sessions at gaps ≥ 30 min, each as its listened plays oldest first. */
-export function playSequences(events: readonly LogEvent[]): string[][] {
-  const out: string[][] = [];
-  let start = 0;
-  for (let i = 1; i <= events.length; i++) {
-    if (i === events.length || events[i]!.ts - events[i - 1]!.ts >= SESSION_GAP_MS) {
-      const chunk = events.slice(start, i).reverse();
-      if (chunk.length > 0) out.push(sessionOf(chunk, chunk[0]!.ts).reverse());
-      start = i;
-    }
-  }
-  return out;
-}
+export const playSequences = (events: readonly LogEvent[]): string[][] => logSessions(events);
 
 /** Rank (1-based) of `target` in `scores`, ties broken towards the lower index as metrics.topK does. */
 function rankOf(scores: Float32Array, target: number): number {

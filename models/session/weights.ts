@@ -110,3 +110,24 @@ export function sessionWeightsOf(session: readonly string[], opts: SessionOption
   }
   return out;
 }
+
+/**
+ * A whole log of one listener (oldest first) cut into its sessions at gaps of 30 minutes or more,
+ * each as its listened plays, oldest first, by the rules of `sessionOf`: what the trainer learns
+ * transitions from is what the Worker sees as the session.
+ *
+ * @example
+ * logSessions([play('a', 0), play('b', 5), play('c', 60)]); // [['a', 'b'], ['c']] (minutes)
+ */
+export function logSessions(events: readonly SessionEvent[]): string[][] {
+  const out: string[][] = [];
+  let start = 0;
+  for (let i = 1; i <= events.length; i++) {
+    if (i === events.length || (events[i] as SessionEvent).ts - (events[i - 1] as SessionEvent).ts >= SESSION_GAP_MS) {
+      const chunk = events.slice(start, i).reverse();
+      if (chunk.length > 0) out.push(sessionOf(chunk, (chunk[0] as SessionEvent).ts).reverse());
+      start = i;
+    }
+  }
+  return out;
+}

@@ -4,11 +4,13 @@
  * both graphs and check each against its TypeScript twin in onnxruntime before anything is written.
  */
 import type { ContentFeature, EventWeights, Manifest } from '../bundle/manifest.ts';
+import { encodeTransitions } from '../bundle/transitions-file.ts';
 import type { BundleContents } from '../bundle/write.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 import type { Interactions } from '../data/interactions.ts';
 import { exportContent } from '../onnx/content.ts';
 import { exportScorer } from '../onnx/scorer.ts';
+import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, type Transitions } from '../session/transitions.ts';
 import { type AlsParams, type IterationReport, trainAls } from './als.ts';
 import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from './content-features.ts';
 import { type ContentModel, embedContent, fitContentModel } from './content-model.ts';
@@ -28,12 +30,24 @@ export interface TrainingInput {
   halfLifeDays: number;
   /** where the data came from, for the manifest */
   data: string;
+  /**
+   * Listening sessions as item indices, oldest play first (session/sessions.ts), when the source
+   * has timestamps: the bundle then carries the next-track transitions (transitions.bin).
+   */
+  sessions?: Int32Array[];
 }
 
 export interface TrainedModel {
   foldIn: FoldInModel;
   content?: { model: ContentModel; features: ContentFeature[] };
+  transitions?: Transitions;
 }
+
+/**
+ * Kept per item in the bundle's transitions: the next-track signal lives in the first few (the
+ * offline evaluation keeps 100; 30 keeps the file under 8 bytes × 30 per item).
+ */
+export const BUNDLE_TRANSITIONS: TransitionParams = { ...DEFAULT_TRANSITION_PARAMS, topK: 30 };
 
 export interface TrainingParams {
   als: AlsParams;
@@ -60,9 +74,10 @@ export async function trainModels(
   const als = await trainAls(strengths, nItems, params.als, { onIteration, ...(threads ? { threads } : {}) });
   const model = foldInModel(als.itemFactors, nItems, d, params.als, als.missing, saturation);
   if (params.itemItem) model.itemItem = fitItemNeighbours(byUser, nItems, params.itemItem);
-  if (!input.content) return { foldIn: model };
+  const transitions = input.sessions?.length ? { transitions: fitTransitions(input.sessions, nItems, BUNDLE_TRANSITIONS) } : {};
+  if (!input.content) return { foldIn: model, ...transitions };
   const features = chooseFeatures(input.content, DEFAULT_FEATURE_OPTIONS);
-  if (features.length === 0) return { foldIn: model };
+  if (features.length === 0) return { foldIn: model, ...transitions };
   const x = featureMatrix(features, input.content);
   const played = new Uint8Array(nItems);
   for (const i of byUser.indices) played[i] = 1;
@@ -80,7 +95,7 @@ export async function trainModels(
       model.itemFactors.set(emb.subarray(k * d, (k + 1) * d), i * d);
     });
   }
-  return { foldIn: model, content: { model: content, features } };
+  return { foldIn: model, content: { model: content, features }, ...transitions };
 }
 
 /** Exports and verifies the graphs; throws if ONNX and TypeScript disagree beyond PARITY_TOLERANCE. */
@@ -105,6 +120,7 @@ export async function exportModels(
     itemIds: input.interactions.itemIds,
     dims: trained.foldIn.dims,
     ...(content ? { content } : {}),
+    ...(trained.transitions ? { transitions: encodeTransitions(trained.transitions) } : {}),
     eventWeights: input.eventWeights,
     halfLifeDays: input.halfLifeDays,
     training,

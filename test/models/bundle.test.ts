@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contentFeatureVector } from '../../models/bundle/content-features.ts';
 import { BundleError, type Manifest, parseManifest, verifyBundleFiles } from '../../models/bundle/manifest.ts';
+import { decodeTransitions, encodeTransitions, TRANSITIONS_FILE } from '../../models/bundle/transitions-file.ts';
 import { readBundle, writeBundle } from '../../models/bundle/write.ts';
 import { loadTrainingInput } from '../../models/data/load.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
+import { fitTransitions } from '../../models/session/transitions.ts';
 import { exportModels, trainModels } from '../../models/train/pipeline.ts';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
@@ -41,6 +43,39 @@ describe('model bundle', () => {
     expect(manifest.dims).toBe(8);
     expect(manifest.files.content).toBe('content.onnx');
     expect(readdirSync(root)).toEqual(['bundle']);
+  });
+
+  it('Should carry next-track transitions when the data has sessions, and reject a broken transitions file', async () => {
+    const input = await loadTrainingInput({ interactions: join(fixtures, 'tiny.csv') });
+    const params = { ...DEFAULT_TRAINING_PARAMS, als: { ...DEFAULT_TRAINING_PARAMS.als, factors: 8, iterations: 2 } };
+    const sessions = [Int32Array.of(0, 1, 2), Int32Array.of(0, 1), Int32Array.of(5, 0)];
+    const withSessions = { ...input, sessions };
+    const contents = await exportModels(withSessions, await trainModels(withSessions, params), { data: 'test', params: {}, metrics: {} });
+    const dir = join(root, 'with-transitions');
+    const written = await writeBundle(dir, contents);
+    expect(written.files.transitions).toBe(TRANSITIONS_FILE);
+    const { transitions } = await verifyBundleFiles(
+      written,
+      Object.fromEntries(Object.values(written.files).map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))])),
+    );
+    expect(transitions).toEqual(fitTransitions(sessions, written.items, { window: 3, topK: 30 }));
+    // 1 follows 0 in both sessions that have a 0 followed by anything: P(1 | 0) = 1 (2 is two plays on, ½ each).
+    const row0 = [...transitions!.indices.subarray(transitions!.indptr[0]!, transitions!.indptr[1]!)];
+    expect(row0[0]).toBe(1);
+
+    const bytes = encodeTransitions(transitions!);
+    const broken = (edit: (b: Uint8Array, v: DataView) => void) => {
+      const b = bytes.slice();
+      edit(b, new DataView(b.buffer));
+      return bundleError(() => decodeTransitions(b, written.items));
+    };
+    expect(broken((b) => b.set([0, 0, 0, 0], 0)).message).toMatch(/does not start with "BBTR"/);
+    expect(broken((_, v) => v.setUint32(8, 7, true)).message).toContain(`holds 7 items, the manifest says ${written.items}`);
+    expect(broken((_, v) => v.setFloat32(v.byteLength - 4, 1.5, true)).message).toMatch(/not a probability/);
+    expect(broken((_, v) => v.setInt32(16 + 4 * (written.items + 1), 999, true)).message).toContain(`outside 0..${written.items - 1}`);
+    expect(bundleError(() => decodeTransitions(bytes.subarray(0, 20), written.items)).field).toBe('files.transitions');
+    // A bundle from data without sessions has none.
+    expect(manifest.files.transitions).toBeUndefined();
   });
 
   it('Should reject an unknown format, naming the field', () => {

@@ -44,7 +44,7 @@ describe('events to strengths', () => {
 
   it('Should read the local D1 of wrangler dev into decayed strengths and track content', async () => {
     const file = findLocalD1(localD1());
-    const { interactions, content, events, hotEvents, archivedEvents } = await readLocalD1(file, DEFAULT_EVENT_WEIGHTS, 30);
+    const { interactions, content, events, hotEvents, archivedEvents, sessions } = await readLocalD1(file, DEFAULT_EVENT_WEIGHTS, 30);
     expect([events, hotEvents, archivedEvents]).toEqual([6, 6, 0]);
     expect(interactions.itemIds).toEqual(['t1', 't2', 't3', 't9']);
     expect(interactions.userIds).toEqual(['u1', 'u2']);
@@ -54,6 +54,8 @@ describe('events to strengths', () => {
     expect(content[0]).toMatchObject({ genre: 'rock', numeric: { energy: 0.8 } });
     expect([...content[0]!.tags.keys()]).toEqual(['indie', 'live']);
     expect(content[2]!.tags.size).toBe(0);
+    // Sessions for the transitions: u1's t2 was skipped under 30 s, so only u2's t2 → t9 has two plays.
+    expect(sessions.map((x) => [...x])).toEqual([[1, 3]]);
   });
 
   it('Should explain when there is no local D1', () => {

@@ -10,6 +10,7 @@ import {
   SCORER_ITEM_EMBEDDINGS,
   verifyBundleFiles,
 } from '../../models/bundle/manifest.ts';
+import type { Transitions } from '../../models/session/transitions.ts';
 import { MATVEC_INPUT, MATVEC_OUTPUT, matvecModel } from './matvec-graph.ts';
 import { readFloatInitializer } from './onnx-initializer.ts';
 import { createSession, type OrtSession, runSession, serialised, Tensor } from './onnx-runtime.ts';
@@ -33,6 +34,8 @@ export interface LoadedModel {
    * for a history of item indices and raw engagement strengths.
    */
   score(history: readonly number[], weights: readonly number[], candidates: 'all' | readonly number[]): Promise<ScoreResult>;
+  /** Which items follow which within a session (the bundle's optional transitions.bin), or null. */
+  transitions: Transitions | null;
   /** Embeds content feature rows ([rows, F] row-major) with content.onnx; null when the bundle has none. */
   embedContent: ((features: Float32Array, rows: number) => Promise<Float32Array>) | null;
   /** Frees the sessions' wasm memory; the model must not be used afterwards. */
@@ -97,7 +100,7 @@ export function unitRows(data: Float32Array, rows: number, width: number, dims: 
  * @example const model = await loadModel(manifest, await readBundleFiles(env.MODELS, manifest));
  */
 export async function loadModel(manifest: Manifest, files: Record<string, Uint8Array>): Promise<LoadedModel> {
-  const { itemIds } = await verifyBundleFiles(manifest, files);
+  const { itemIds, transitions } = await verifyBundleFiles(manifest, files);
   const scorerBytes = files[manifest.files.scorer] as Uint8Array;
   const embedding = readFloatInitializer(scorerBytes, SCORER_ITEM_EMBEDDINGS);
   if (embedding?.dims.length !== 2) {
@@ -137,6 +140,7 @@ export async function loadModel(manifest: Manifest, files: Record<string, Uint8A
     indexOf: new Map(itemIds.map((id, i) => [id, i])),
     unitEmbeddings: unitRows(embedding.data, n, dims, dims),
     dims,
+    transitions,
     async score(history, weights, candidates) {
       const h = BigInt64Array.from(history, (i) => BigInt(i));
       const feeds = {

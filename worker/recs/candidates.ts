@@ -81,3 +81,32 @@ export function candidateUnion(
   for (const i of catalogue.popular.subarray(0, POPULAR)) addModelItem(i);
   return [...out];
 }
+
+/** Per play back in the session, the weight of what follows it (the offline evaluation's choice, models/eval/session.ts). */
+const FOLLOW_DECAY = 0.5;
+
+/**
+ * The tracks that follow the session's plays (newest first) by the bundle's transitions,
+ * `s(b) = Σ_p FOLLOW_DECAY^p · P(b | session[p])`, scaled so the strongest is 1; empty without
+ * transitions or a session.
+ *
+ * @example followersOf(model, [playingNow, previous]) // Map { 812 => 1, 95 => 0.42, … }
+ */
+export function followersOf(model: LoadedModel, session: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  const t = model.transitions;
+  if (!t) return out;
+  let w = 1;
+  for (const a of session) {
+    if (a < t.nItems) {
+      for (let k = t.indptr[a] as number; k < (t.indptr[a + 1] as number); k++) {
+        const b = t.indices[k] as number;
+        out.set(b, (out.get(b) ?? 0) + w * (t.values[k] as number));
+      }
+    }
+    w *= FOLLOW_DECAY;
+  }
+  const max = Math.max(0, ...out.values());
+  if (max > 0) for (const [b, s] of out) out.set(b, s / max);
+  return out;
+}

@@ -6,7 +6,7 @@
 import type { ActiveBoost } from '../campaigns/boosts.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
-import { candidateUnion, FULL_SCAN_MAX_ITEMS, itemNeighbours } from './candidates.ts';
+import { candidateUnion, FULL_SCAN_MAX_ITEMS, followersOf, itemNeighbours } from './candidates.ts';
 import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import { contextMatcher, contextTargets, type ListeningContext } from './context.ts';
 import { tasteOf } from './history.ts';
@@ -117,8 +117,12 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   const anchors = (tasteItems.length > 0 && coldStart === 'none' ? tasteItems : history).slice(0, ANCHORS).map(([i]) => i);
   if (playing !== undefined) anchors.unshift(...(anchors.includes(playing) ? anchors.splice(anchors.indexOf(playing), 1) : [playing]));
 
+  // What listeners play after the session's tracks, by the bundle's transitions (none without them).
+  const sessionItems = taste.session.map((s) => cat.indexOf.get(s.trackId)).filter((i): i is number => i !== undefined);
+  const followers = followersOf(model, sessionItems);
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
-  const candidates = coldStart === 'popular' ? [] : full ? 'all' : candidateUnion(model, cat, anchors, genres);
+  const candidates =
+    coldStart === 'popular' ? [] : full ? 'all' : [...new Set([...candidateUnion(model, cat, anchors, genres), ...followers.keys()])];
   let scored =
     coldStart === 'popular'
       ? null
@@ -216,7 +220,10 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     if (n.weight <= 0 || n.index >= cat.modelItems) continue;
     for (const i of itemNeighbours(model, n.index)) if (rel[i] !== Number.NEGATIVE_INFINITY) near.add(i);
   }
-  const pool = nudgedNear(Int32Array.from(near), rel, nudges, (i) => unitEmbedding(model, cat, i)).subarray(0, poolSize);
+  // What listeners play after the session's tracks (the bundle's transitions) enters the pool too.
+  for (const i of followers.keys()) if (rel[i] !== Number.NEGATIVE_INFINITY) near.add(i);
+  const nudged = nudgedNear(Int32Array.from(near), rel, nudges, (i) => unitEmbedding(model, cat, i));
+  const pool = lifted(nudged, rel, followers).subarray(0, poolSize);
   const newSince = newReleaseSince(now);
   for (let i = 0; i < cat.size; i++) {
     if (rel[i] === Number.NEGATIVE_INFINITY) continue;
@@ -350,6 +357,18 @@ function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let q = 0; q < a.length; q++) s += (a[q] as number) * (b[q] as number);
   return s;
+}
+
+/**
+ * `pool` (best first) after the offline blend of relevance and transitions, relevance + 1 ×
+ * transitions with both scaled to their maximum (models/eval/session.ts): the strongest follower
+ * gains the pool's best relevance, the others in proportion.
+ */
+function lifted(pool: Int32Array, rel: Float32Array, followers: ReadonlyMap<number, number>): Int32Array {
+  if (followers.size === 0 || pool.length === 0) return pool;
+  const best = Math.max(1, rel[pool[0] as number] as number);
+  for (const [i, s] of followers) if (rel[i] !== Number.NEGATIVE_INFINITY) rel[i] = (rel[i] as number) + best * s;
+  return pool.sort((a, b) => (rel[b] as number) - (rel[a] as number));
 }
 
 /** Context re-orders the listener's own best candidates, this many (or POOL_PER_SLOT × limit): it never reaches past them. */
