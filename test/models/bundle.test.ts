@@ -7,8 +7,8 @@ import { BundleError, type Manifest, parseManifest, verifyBundleFiles } from '..
 import { decodeTransitions, encodeTransitions, TRANSITIONS_FILE } from '../../models/bundle/transitions-file.ts';
 import { readBundle, writeBundle } from '../../models/bundle/write.ts';
 import { loadTrainingInput } from '../../models/data/load.ts';
-import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
 import { fitTransitions } from '../../models/session/transitions.ts';
+import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
 import { exportModels, trainModels } from '../../models/train/pipeline.ts';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
