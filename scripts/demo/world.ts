@@ -52,6 +52,21 @@ export const BENCH_WORLD: Omit<WorldConfig, 'end'> = {
   newReleaseShare: 0.03,
 };
 
+/**
+ * The serving benchmark at twice the catalogue (`npm run bench:recs -- --tracks 100000`): 100 000
+ * tracks, with listeners as long-lived as BENCH_WORLD's (same events per listener, so the history
+ * read and the fold-in cost the same) but half as many, which halves the load through the API.
+ */
+export const BENCH_WORLD_100K: Omit<WorldConfig, 'end'> = {
+  seed: 'backbeat-bench-100k',
+  artists: 10_000,
+  tracksPerArtist: 10,
+  users: 10_000,
+  days: 180,
+  eventsPerUser: 115,
+  newReleaseShare: 0.03,
+};
+
 /** A world small enough for tests: seconds to load. */
 export const TINY_WORLD: Omit<WorldConfig, 'end'> = {
   seed: 'tiny',

@@ -57,6 +57,8 @@ export async function startDevServer(
     vars?: Record<string, string>;
     /** Run wrangler in its own process group, out of reach of the terminal's Ctrl+C: the caller stops it in its own order. */
     ownProcessGroup?: boolean;
+    /** The devtools (inspector) port of the Worker, e.g. for a CPU profile (scripts/lib/cpu-profile.ts); wrangler's default otherwise. */
+    inspectorPort?: number;
   } = {},
 ): Promise<DevServer> {
   const port = opts.port ?? DEFAULT_PORT;
@@ -74,6 +76,7 @@ export async function startDevServer(
   }
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
+  if (opts.inspectorPort) args.push('--inspector-port', String(opts.inspectorPort), '--inspector-ip', '127.0.0.1');
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
   const child = spawn('npx', args, {
     cwd: ROOT,
