@@ -1,4 +1,4 @@
-import { STREAM_MIN_MS } from '../analytics/definitions.ts';
+import { DAY_MS, STREAM_MIN_MS } from '../analytics/definitions.ts';
 import { AUDIO_FEATURES } from './audio-features.ts';
 import type { Db } from './client.ts';
 
@@ -23,6 +23,15 @@ export async function userHistory(db: Db, userId: string, since: number, limit: 
     .bind(userId, since, limit)
     .all<HistoryEvent>();
   return results;
+}
+
+/** Events read per request: the newest ones carry the taste; older ones have decayed anyway. */
+const HISTORY_EVENTS = 500;
+const HISTORY_DAYS = 365;
+
+/** What every surface reads of a listener: their newest HISTORY_EVENTS events of the last year. */
+export function listenerHistory(db: Db, userId: string, now: number): Promise<HistoryEvent[]> {
+  return userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS);
 }
 
 /** Columns of one catalogue row in the order `catalogueRows` returns them (raw arrays keep 50 000 rows cheap). */

@@ -17,6 +17,10 @@ export interface ReasonContext {
   now: number;
   /** The track playing now (up next, radio), also the first anchor; null for a plain list. */
   playing?: number | null;
+  /** `follow`: up next (`to follow "X"`); `radio`: a station seeded by it (`like "X"`). */
+  playingPhrase?: 'follow' | 'radio';
+  /** Artists whose new releases are named as such (`new from <artist>`, Release Radar). */
+  newFrom?: ReadonlySet<number> | undefined;
 }
 
 function nearestAnchor(rc: ReasonContext, index: number): number | null {
@@ -49,6 +53,7 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   const anchor = nearestAnchor(rc, i);
   if (rc.playing != null && anchor === rc.playing && pick.source !== 'popular') {
     const playing = `"${cat.titles[rc.playing]}"`;
+    if (rc.playingPhrase === 'radio') return cat.artistOf[rc.playing] === cat.artistOf[i] ? `more from ${artist}` : `like ${playing}`;
     return cat.artistOf[rc.playing] === cat.artistOf[i] ? `more from ${artist}, after ${playing}` : `to follow ${playing}`;
   }
   if (pick.source === 'popular') return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : 'popular this week';
@@ -65,6 +70,7 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
     if (anchor !== null && cat.artistOf[anchor] === cat.artistOf[i]) return `because you like ${artist}`;
     return genre && rc.genres.has(cat.genreOf[i] as number) ? `popular in ${genre}` : like ? `similar to ${like}` : 'popular this week';
   }
+  if (isNew && rc.newFrom?.has(cat.artistOf[i] as number)) return `new from ${artist}`;
   if (isNew && like) return `new release like ${like}`;
   if (!like) return genre ? `popular in ${genre}` : 'popular this week';
   if (pick.source === 'exploration' && cat.underExposedArtist[cat.artistOf[i] as number] === 1) return `discover ${artist}, like ${like}`;

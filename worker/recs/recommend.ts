@@ -9,7 +9,7 @@ import type { LoadedModel } from '../model/loaded-model.ts';
 import { candidateUnion, FULL_SCAN_MAX_ITEMS, followersOf, itemNeighbours } from './candidates.ts';
 import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import { contextMatcher, contextTargets, type ListeningContext } from './context.ts';
-import { tasteOf } from './history.ts';
+import { type Taste, tasteOf } from './history.ts';
 import { reasonFor } from './reasons.ts';
 import { type Pick, rerank, type Source } from './rerank.ts';
 import type { PhaseTimer } from './timing.ts';
@@ -47,6 +47,30 @@ export interface RecommendOptions {
    * standard deviations up, is never served itself, and reasons name it.
    */
   nowPlaying?: string | undefined;
+  /** How reasons name the track playing now: `to follow "X"` (up next, default) or `like "X"` (radio). */
+  nowPlayingPhrase?: 'follow' | 'radio';
+  /**
+   * Only these track ids count as the listener's taste (a Daily Mix's cluster): they alone feed the
+   * scorer, name reasons and fill familiar slots. What the listener rejected still counts everywhere.
+   */
+  tasteWithin?: ReadonlySet<string> | undefined;
+  /** Only tracks released at or after this instant are served (Release Radar). */
+  releasedSince?: number | undefined;
+  /**
+   * Tracks by artists the listener plays rise this many standard deviations of relevance (Release
+   * Radar: new music from the artists you follow first), and reasons say `new from <artist>`.
+   */
+  knownArtistLift?: number | undefined;
+  /**
+   * False for lists that are generated once and kept (Daily Mix, Discover Weekly): what happens to be
+   * playing in the last half hour does not steer a list served all day or all week.
+   */
+  sessionSteers?: boolean | undefined;
+  /**
+   * Tracks that pull their neighbours up as the session's tracks do (weight 1 = the newest play of a
+   * session): a Daily Mix pulls toward the heart of its cluster, so the mix stays one sound.
+   */
+  pullToward?: ReadonlyArray<{ trackId: string; weight: number }> | undefined;
 }
 
 export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 7 * 24, familiar: 0 } as const;
@@ -78,6 +102,37 @@ export interface RecommendInput {
 }
 
 /**
+ * The listener's taste from their newest-first events, and its tracks in catalogue space, strongest
+ * first (tracks the model never saw count too), only those in `within` when given. Shared by every
+ * surface, so a playlist sees the taste a home list sees.
+ */
+export function listenerTaste(
+  model: LoadedModel,
+  cat: Catalogue,
+  events: readonly HistoryEvent[],
+  now: number,
+  recentHours: number,
+  within?: ReadonlySet<string>,
+): { taste: Taste; items: Array<readonly [number, number]> } {
+  const taste = tasteOf(events, now, {
+    weights: model.manifest.eventWeights,
+    halfLifeDays: model.manifest.halfLifeDays,
+    recentHours,
+    durationOf: (id) => {
+      const i = cat.indexOf.get(id);
+      return i === undefined ? undefined : cat.durationMs[i];
+    },
+  });
+  const items = [...taste.strength]
+    .filter(([id]) => within === undefined || within.has(id))
+    .map(([id, w]) => [cat.indexOf.get(id), w] as const)
+    .filter((h): h is readonly [number, number] => h[0] !== undefined)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_HISTORY);
+  return { taste, items };
+}
+
+/**
  * @example const rec = await recommend({ model, catalogue, events, boosts, now }, { ...DEFAULT_OPTIONS, exclude: [], seedArtists: [], seedGenres: [] }, timer);
  */
 export async function recommend(input: RecommendInput, opts: RecommendOptions, timer: PhaseTimer): Promise<Recommendation> {
@@ -88,22 +143,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     playing === undefined
       ? input.events
       : [{ trackId: opts.nowPlaying as string, type: 'play_start', ts: now, msPlayed: null }, ...input.events];
-  const taste = tasteOf(events, now, {
-    weights: model.manifest.eventWeights,
-    halfLifeDays: model.manifest.halfLifeDays,
-    recentHours: opts.recentHours,
-    durationOf: (id) => {
-      const i = cat.indexOf.get(id);
-      return i === undefined ? undefined : cat.durationMs[i];
-    },
-  });
-
-  // The taste in catalogue space, strongest first: tracks the model never saw count too.
-  const tasteItems = [...taste.strength]
-    .map(([id, w]) => [cat.indexOf.get(id), w] as const)
-    .filter((h): h is readonly [number, number] => h[0] !== undefined)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_HISTORY);
+  const { taste, items: tasteItems } = listenerTaste(input.model, cat, events, now, opts.recentHours, opts.tasteWithin);
   // The scorer's history in model space: unseen tracks stand in through their content neighbours.
   let history = modelHistory(model, cat, tasteItems).slice(0, MAX_HISTORY);
   const genres = new Set<number>();
@@ -118,7 +158,8 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   if (playing !== undefined) anchors.unshift(...(anchors.includes(playing) ? anchors.splice(anchors.indexOf(playing), 1) : [playing]));
 
   // What listeners play after the session's tracks, by the bundle's transitions (none without them).
-  const sessionItems = taste.session.map((s) => cat.indexOf.get(s.trackId)).filter((i): i is number => i !== undefined);
+  const steeringSession = opts.sessionSteers === false ? taste.session.filter((s) => s.trackId === opts.nowPlaying) : taste.session;
+  const sessionItems = steeringSession.map((s) => cat.indexOf.get(s.trackId)).filter((i): i is number => i !== undefined);
   const followers = followersOf(model, sessionItems);
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
   const candidates =
@@ -156,6 +197,10 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     if (i !== undefined && (cat.artistOf[i] as number) >= 0) blockedArtists.add(cat.artistOf[i] as number);
   }
   for (const a of blockedArtists) for (const i of cat.tracksOfArtist[a] ?? []) blocked[i] = 1;
+  if (opts.releasedSince !== undefined) {
+    // NaN (no release date) fails the comparison too: a track of unknown age is not a new release.
+    for (let i = 0; i < cat.size; i++) if (!((cat.releasedAt[i] as number) >= opts.releasedSince)) blocked[i] = 1;
+  }
   if (!scored) {
     for (const i of cat.popular) {
       raw[i] = cat.popularity[i] as number;
@@ -192,6 +237,15 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   }
 
   for (let i = 0; i < cat.size; i++) if (blocked[i] === 1) rel[i] = Number.NEGATIVE_INFINITY;
+  // The artists the listener plays (from the taste this list is built on).
+  const knownArtists = new Set<number>();
+  for (const [i] of tasteItems) if ((cat.artistOf[i] as number) >= 0) knownArtists.add(cat.artistOf[i] as number);
+  if (opts.knownArtistLift) {
+    for (const a of knownArtists) {
+      for (const i of cat.tracksOfArtist[a] ?? [])
+        if (rel[i] !== Number.NEGATIVE_INFINITY) rel[i] = (rel[i] as number) + opts.knownArtistLift;
+    }
+  }
   const targets = contextTargets(opts.context);
   if (targets)
     steerWithinPersonal(
@@ -206,10 +260,11 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   // The last events steer the next list at once: the session's tracks pull their neighbours up (and
   // bring them into the pool), recent skips push theirs down.
   const nudges = [
-    ...taste.session.map(({ trackId, weight }) => ({
+    ...steeringSession.map(({ trackId, weight }) => ({
       trackId,
       weight: (trackId === opts.nowPlaying ? NOW_PLAYING_PULL : SESSION_PULL) * weight,
     })),
+    ...(opts.pullToward ?? []).map(({ trackId, weight }) => ({ trackId, weight: SESSION_PULL * weight })),
     ...taste.skips.map(({ trackId, weight }) => ({ trackId, weight: -SKIP_PUSH * weight })),
   ].flatMap(({ trackId, weight }) => {
     const i = cat.indexOf.get(trackId);
@@ -271,7 +326,16 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     familiarPool,
     familiarShare: opts.familiar,
   });
-  const reasonCtx = { model, catalogue: cat, anchors, genres, now, playing: playing ?? null };
+  const reasonCtx = {
+    model,
+    catalogue: cat,
+    anchors,
+    genres,
+    now,
+    playing: playing ?? null,
+    playingPhrase: opts.nowPlayingPhrase ?? 'follow',
+    newFrom: opts.knownArtistLift ? knownArtists : undefined,
+  };
   const items = picks.map((p: Pick) => ({
     trackId: cat.ids[p.index] as string,
     score: Math.round((raw[p.index] as number) * 1e6) / 1e6,

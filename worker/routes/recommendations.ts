@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { localClock } from '../analytics/clock.ts';
-import { DAY_MS } from '../analytics/definitions.ts';
 import { requireRole } from '../auth/principal.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
-import { insertServedList, userHistory } from '../db/recs.ts';
+import { insertServedList, listenerHistory } from '../db/recs.ts';
 import { findUser } from '../db/users.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -21,10 +20,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const recommendations = newRouter();
-
-/** Events read per request: the newest ones carry the taste; older ones have decayed anyway. */
-const HISTORY_EVENTS = 500;
-const HISTORY_DAYS = 365;
 
 // Scoped to these paths: the router is mounted at /v1, where a '*' middleware would guard every route.
 for (const path of ['/users/:userId/recommendations', '/users/:userId/next']) {
@@ -107,11 +102,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       timer.mark('model');
       return state;
     }),
-    Promise.all([
-      userHistory(db, userId, now - HISTORY_DAYS * DAY_MS, HISTORY_EVENTS),
-      boostsOf(db, userId, now),
-      listening ? null : findUser(db, userId),
-    ]),
+    Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now), listening ? null : findUser(db, userId)]),
   ]);
   timer.mark('history');
   if (nowPlaying !== undefined) {

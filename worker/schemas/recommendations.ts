@@ -54,7 +54,7 @@ export const ContextSchema = z
   .openapi('RecommendationContext');
 
 /** A comma-separated list in a query string. */
-const csv = (what: string) =>
+export const csv = (what: string) =>
   z
     .string()
     .optional()

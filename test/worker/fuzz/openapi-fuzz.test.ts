@@ -145,7 +145,8 @@ function commaSeparated(p: Parameter): fc.Arbitrary<string> | undefined {
  * - analytics periods: `from` ≤ `to`, at most 731 days, and a lone `from` no later than today (its `to`);
  * - refreshAnalytics: `stale_from` ≤ `stale_to`;
  * - createCampaign: `ends_at` after `starts_at`;
- * - createApiKey: artist and marketer keys need `artist_ids`, admin and app keys take none.
+ * - createApiKey: artist and marketer keys need `artist_ids`, admin and app keys take none;
+ * - getRadio: exactly one seed, `track` or `artist`.
  */
 function constrain(operationId: string, req: FuzzRequest): FuzzRequest {
   const body = req.body as Record<string, unknown> | undefined;
@@ -164,6 +165,10 @@ function constrain(operationId: string, req: FuzzRequest): FuzzRequest {
     const bound = body.role === 'artist' || body.role === 'marketer';
     if (bound && !(Array.isArray(body.artist_ids) && body.artist_ids.length > 0)) body.artist_ids = [rows.artists[0]];
     if (!bound) delete body.artist_ids;
+  }
+  if (operationId === 'getRadio') {
+    if (req.query.track !== undefined) delete req.query.artist;
+    else if (req.query.artist === undefined) req.query.track = rows.tracks[0] as string;
   }
   return req;
 }
