@@ -17,7 +17,7 @@ export function api(path: string, init: { method?: string; key?: string | null; 
   return exports.default.fetch(`http://backbeat.test${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body });
 }
 
-export async function mintKey(role: 'admin' | 'app' | 'artist' | 'marketer', artistIds?: string[]): Promise<string> {
+export async function mintKey(role: 'admin' | 'app' | 'artist' | 'marketer' | 'editor', artistIds?: string[]): Promise<string> {
   const res = await api('/v1/admin/keys', { body: { role, name: `${role} test key`, ...(artistIds ? { artist_ids: artistIds } : {}) } });
   if (res.status !== 201) throw new Error(`minting a ${role} key failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;

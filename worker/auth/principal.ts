@@ -1,9 +1,9 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import type { Role } from './roles.ts';
 
-export const ROLES = ['admin', 'app', 'artist', 'marketer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './roles.ts';
 
 /** Who is calling: the key's id, its role and the artists it is bound to. */
 export interface Principal {

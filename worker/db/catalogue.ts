@@ -96,6 +96,33 @@ export async function findTrack(db: Db, id: string): Promise<TrackRow | null> {
   };
 }
 
+export interface TrackHit {
+  id: string;
+  title: string;
+  artistId: string;
+  artistName: string;
+  genre: string | null;
+  releaseDate: string | null;
+}
+
+/**
+ * Tracks whose title or artist name contains `q` (case-insensitive), titles that start with it first,
+ * then newest releases. A scan of the catalogue: fine for editors' searches at tens of thousands.
+ */
+export async function searchTracks(db: Db, q: string, limit: number): Promise<TrackHit[]> {
+  const escaped = q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  const { results } = await db.$client
+    .prepare(
+      `SELECT t.id AS id, t.title AS title, t.artist_id AS artistId, a.name AS artistName, t.genre AS genre, t.release_date AS releaseDate
+       FROM tracks t JOIN artists a ON a.id = t.artist_id
+       WHERE lower(t.title) LIKE ?1 ESCAPE '\\' OR lower(a.name) LIKE ?1 ESCAPE '\\'
+       ORDER BY lower(t.title) LIKE ?2 ESCAPE '\\' DESC, t.release_date DESC, t.id LIMIT ?3`,
+    )
+    .bind(`%${escaped}%`, `${escaped}%`, limit)
+    .all<TrackHit>();
+  return results;
+}
+
 export interface ArtistRow {
   id: string;
   name: string;

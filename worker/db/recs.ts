@@ -98,7 +98,14 @@ export interface ServedList {
   surface: string | null;
   context: string | null;
   servedAt: number;
-  items: Array<{ trackId: string; score: number | null; source: string; reason: string | null; campaignId: string | null }>;
+  items: Array<{
+    trackId: string;
+    score: number | null;
+    source: string;
+    reason: string | null;
+    campaignId: string | null;
+    playlistId?: string | null;
+  }>;
 }
 
 /**
@@ -114,6 +121,7 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
     source: it.source,
     reason: it.reason,
     campaign_id: it.campaignId,
+    playlist_id: it.playlistId ?? null,
   }));
   await d1.batch([
     d1
@@ -121,9 +129,9 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
       .bind(list.recId, list.userId, list.modelVersion, list.surface, list.context, list.servedAt),
     d1
       .prepare(
-        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, served_at)
+        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, served_at)
          SELECT ?2, value ->> '$.position', value ->> '$.track_id', ?3, value ->> '$.score', value ->> '$.source',
-                value ->> '$.reason', value ->> '$.campaign_id', ?4
+                value ->> '$.reason', value ->> '$.campaign_id', value ->> '$.playlist_id', ?4
          FROM json_each(?1)`,
       )
       .bind(JSON.stringify(items), list.recId, list.userId, list.servedAt),

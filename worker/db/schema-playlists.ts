@@ -25,3 +25,34 @@ export const generatedPlaylists = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.kind, t.period] }), index('generated_playlists_rec_idx').on(t.recId)],
 );
+
+/**
+ * An editorial playlist: made, ordered and published by editors. While published and within its
+ * schedule, a slot policy can place its tracks into personalised lists of listeners in its target.
+ */
+export const editorialPlaylists = sqliteTable(
+  'editorial_playlists',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    /** `draft`, `published` or `archived`. */
+    status: text('status', { enum: ['draft', 'published', 'archived'] }).notNull(),
+    /** JSON array of `{ track_id, added_at }`, in playlist order. */
+    tracks: text('tracks').notNull().default('[]'),
+    /** JSON `{ genres, countries, activities }`: empty lists match every listener. */
+    target: text('target').notNull().default('{}'),
+    /** 1-based position the playlist takes in personalised lists of its target; null for none. */
+    slotPosition: integer('slot_position'),
+    /** JSON array of surfaces the slot applies to (`home` includes lists requested without a surface). */
+    slotSurfaces: text('slot_surfaces').notNull().default('["home"]'),
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
+    /** The key that created it. */
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    publishedAt: integer('published_at'),
+  },
+  (t) => [index('editorial_playlists_status_idx').on(t.status)],
+);

@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { ROLES } from '../auth/roles.ts';
 
 export const artists = sqliteTable('artists', {
   id: text('id').primaryKey(),
@@ -119,6 +120,8 @@ export const recItems = sqliteTable(
     source: text('source').notNull(),
     reason: text('reason'),
     campaignId: text('campaign_id'),
+    /** The editorial playlist an `editorial` slot came from. */
+    playlistId: text('playlist_id'),
     servedAt: integer('served_at').notNull(),
   },
   (t) => [
@@ -133,7 +136,7 @@ export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),
   /** SHA-256 (hex) of the whole key; the key itself is never stored. */
   hash: text('hash').notNull(),
-  role: text('role', { enum: ['admin', 'app', 'artist', 'marketer'] }).notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
   name: text('name').notNull(),
   /** JSON array of artist ids the key is bound to (artist and marketer keys). */
   artistIds: text('artist_ids').notNull().default('[]'),

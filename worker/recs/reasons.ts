@@ -21,6 +21,8 @@ export interface ReasonContext {
   playingPhrase?: 'follow' | 'radio';
   /** Artists whose new releases are named as such (`new from <artist>`, Release Radar). */
   newFrom?: ReadonlySet<number> | undefined;
+  /** Titles of the editorial playlists picks can come from, by id. */
+  editorialTitles?: ReadonlyMap<string, string>;
 }
 
 function nearestAnchor(rc: ReasonContext, index: number): number | null {
@@ -49,6 +51,8 @@ export function reasonFor(pick: Pick, rc: ReasonContext): string {
   const artist = cat.artistNames[cat.artistOf[i] as number] ?? 'this artist';
   const genre = cat.genres[cat.genreOf[i] as number];
   if (pick.source === 'campaign') return 'campaign';
+  if (pick.source === 'editorial')
+    return `editors' pick from "${rc.editorialTitles?.get(pick.playlistId ?? '') ?? 'an editorial playlist'}"`;
   if (pick.source === 'familiar') return 'one of your favourites';
   const anchor = nearestAnchor(rc, i);
   if (rc.playing != null && anchor === rc.playing && pick.source !== 'popular') {

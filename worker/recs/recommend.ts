@@ -81,6 +81,25 @@ export interface RecItem {
   reason: string;
   source: Source;
   campaignId: string | null;
+  /** The editorial playlist of an `editorial` pick. */
+  playlistId: string | null;
+}
+
+/**
+ * A published editorial playlist whose position policy applies to this request (surface, country
+ * and schedule already checked by the caller): the track of it that fits the listener best takes
+ * `position` when the listener's genres and the request's activity match its target.
+ */
+export interface EditorialSlot {
+  playlistId: string;
+  title: string;
+  /** 1-based. */
+  position: number;
+  trackIds: readonly string[];
+  /** Empty: any listener; else one of these must be among the listener's genres. */
+  genres: readonly string[];
+  /** Empty: any request; else the request's activity must be one of these. */
+  activities: readonly string[];
 }
 
 export interface Recommendation {
@@ -99,6 +118,8 @@ export interface RecommendInput {
   events: readonly HistoryEvent[];
   boosts: readonly ActiveBoost[];
   now: number;
+  /** Editorial slots for this request (home lists); none for generated playlists. */
+  editorial?: readonly EditorialSlot[] | undefined;
 }
 
 /**
@@ -311,7 +332,17 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     if (i !== undefined && blocked[i] !== 1) boosts.push({ index: i, campaignId: b.campaignId });
   }
 
+  const editorial = editorialPicks(input.editorial ?? [], {
+    model,
+    cat,
+    blocked,
+    genres,
+    activity: targets?.activity ?? null,
+    userVector: scored?.userVector ?? null,
+  });
+
   const picks = rerank({
+    editorial,
     pool,
     explorePool,
     rel,
@@ -335,6 +366,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     playing: playing ?? null,
     playingPhrase: opts.nowPlayingPhrase ?? 'follow',
     newFrom: opts.knownArtistLift ? knownArtists : undefined,
+    editorialTitles: new Map((input.editorial ?? []).map((e) => [e.playlistId, e.title])),
   };
   const items = picks.map((p: Pick) => ({
     trackId: cat.ids[p.index] as string,
@@ -342,9 +374,52 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     reason: reasonFor(p, reasonCtx),
     source: p.source,
     campaignId: p.campaignId,
+    playlistId: p.playlistId ?? null,
   }));
   timer.mark('rerank');
   return { items, holdoutCampaigns, activity: targets?.activity ?? null, coldStart, fallback };
+}
+
+/**
+ * One pick per editorial slot whose target matches: among the playlist's tracks that may be served
+ * (listed, not blocked for this listener), the one nearest the listener's taste (cosine of its
+ * embedding with the user vector); the first in playlist order for a listener without one.
+ */
+function editorialPicks(
+  slots: readonly EditorialSlot[],
+  ctx: {
+    model: LoadedModel;
+    cat: Catalogue;
+    blocked: Uint8Array;
+    genres: ReadonlySet<number>;
+    activity: string | null;
+    userVector: Float32Array | null;
+  },
+): Array<{ index: number; slot: number; playlistId: string }> {
+  const { cat, blocked } = ctx;
+  const u = ctx.userVector;
+  const uNorm = u ? Math.sqrt(dot(u, u)) || 1 : 1;
+  const out: Array<{ index: number; slot: number; playlistId: string }> = [];
+  const used = new Set<number>();
+  for (const s of slots) {
+    if (s.activities.length > 0 && (ctx.activity === null || !s.activities.includes(ctx.activity))) continue;
+    if (s.genres.length > 0 && !s.genres.some((g) => ctx.genres.has(cat.genreIndex.get(g) ?? -1))) continue;
+    let best = -1;
+    let bestFit = Number.NEGATIVE_INFINITY;
+    for (const id of s.trackIds) {
+      const i = cat.indexOf.get(id);
+      if (i === undefined || blocked[i] === 1 || used.has(i)) continue;
+      const fit = u ? dot(unitEmbedding(ctx.model, cat, i), u) / uNorm : 0;
+      if (fit > bestFit) {
+        bestFit = fit;
+        best = i;
+      }
+    }
+    if (best < 0) continue;
+    used.add(best);
+    out.push({ index: best, slot: s.position - 1, playlistId: s.playlistId });
+  }
+  return out;
 }
 
 /** Sources as small codes in a typed array (0 = not scored): no per-request array of 50 000 strings. */

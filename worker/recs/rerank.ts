@@ -4,12 +4,26 @@
  * embeddings. Pure: everything it needs comes in the input, so each rule is unit-testable.
  */
 
-export type Source = 'model' | 'content' | 'neighbours' | 'popular' | 'seed' | 'exploration' | 'familiar' | 'campaign';
+/** Where a served item came from: the one list the API's enums and the impression log use. */
+export const REC_SOURCES = [
+  'model',
+  'content',
+  'neighbours',
+  'popular',
+  'seed',
+  'exploration',
+  'familiar',
+  'campaign',
+  'editorial',
+] as const;
+export type Source = (typeof REC_SOURCES)[number];
 
 export interface Pick {
   index: number;
   source: Source;
   campaignId: string | null;
+  /** The editorial playlist an `editorial` pick came from. */
+  playlistId?: string;
 }
 
 export interface RerankInput {
@@ -20,6 +34,8 @@ export interface RerankInput {
   /** Relevance by track index (higher is better). */
   rel: Float32Array;
   boosts: ReadonlyArray<{ index: number; campaignId: string }>;
+  /** Editorial picks and the 0-based slot each playlist's position policy gives it (placed first). */
+  editorial?: ReadonlyArray<{ index: number; slot: number; playlistId: string }> | undefined;
   artistOf: Int32Array;
   embedding: (index: number) => Float32Array;
   sourceOf: (index: number) => Source;
@@ -43,7 +59,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * Orders up to `limit` picks. Boosts take slots 2 and 7, exploration slots are spread evenly, MMR
+ * Orders up to `limit` picks. Editorial picks take their playlists' slots, boosts slots 2 and 7 (the next free ones), exploration slots are spread evenly, MMR
  * fills the rest in order; the artist cap is relaxed only when the pool cannot fill the list otherwise.
  *
  * @example rerank({ pool, explorePool, rel, boosts: [], artistOf, embedding, sourceOf, limit: 20, maxPerArtist: 2, diversity: 0.3, explorationShare: 0.1 })
@@ -76,6 +92,10 @@ export function rerank(input: RerankInput): Pick[] {
     return -1;
   };
 
+  for (const pick of input.editorial ?? []) {
+    if (pick.slot >= limit || slots[pick.slot] !== null || taken.has(pick.index)) continue;
+    take(pick.slot, { index: pick.index, source: 'editorial', campaignId: null, playlistId: pick.playlistId });
+  }
   for (const [k, boost] of input.boosts.slice(0, MAX_BOOSTS).entries()) {
     if (taken.has(boost.index)) continue;
     const slot = freeSlotFrom(1 + 5 * k);

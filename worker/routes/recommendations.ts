@@ -4,8 +4,10 @@ import { localClock } from '../analytics/clock.ts';
 import { requireRole } from '../auth/principal.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
+import { activeEditorialSlots, type EditorialRow } from '../db/editorial.ts';
 import { insertServedList, listenerHistory } from '../db/recs.ts';
 import { findUser } from '../db/users.ts';
+import { slotsForRequest } from '../editorial/slots.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import type { ListeningContext } from '../recs/context.ts';
@@ -60,6 +62,16 @@ async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoos
   }
 }
 
+/** Editorial slots live now; a recommendation never fails because of editorial curation. */
+async function editorialOf(db: Db, now: number): Promise<EditorialRow[]> {
+  try {
+    return await activeEditorialSlots(db, now);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: `editorial slots unavailable: ${(err as Error).message}` }));
+    return [];
+  }
+}
+
 /** The request fields GET (query) and POST (body) share, already validated. */
 type RequestFields = Pick<
   z.output<typeof RecommendationBodySchema>,
@@ -97,12 +109,12 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   const db = createDb(c.env.DB);
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   // The history reads do not depend on the model: run together, they overlap its catalogue delta read.
-  const [{ model, catalogue }, [events, boosts, user]] = await Promise.all([
+  const [{ model, catalogue }, [events, boosts, user, editorialRows]] = await Promise.all([
     servingState(db, c.env.MODELS, now, background).then((state) => {
       timer.mark('model');
       return state;
     }),
-    Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now), listening ? null : findUser(db, userId)]),
+    Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now), findUser(db, userId), editorialOf(db, now)]),
   ]);
   timer.mark('history');
   if (nowPlaying !== undefined) {
@@ -112,7 +124,8 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   // No context sent: the local time where the listener is, when their time zone is known.
   if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);
   const contextFrom = listening ? ('request' as const) : opts.context ? ('time_zone' as const) : null;
-  const rec = await recommend({ model, catalogue, events, boosts, now }, opts, timer);
+  const editorial = slotsForRequest(editorialRows, { surface, country: user?.country ?? null });
+  const rec = await recommend({ model, catalogue, events, boosts, now, editorial }, opts, timer);
   const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;
   const context = JSON.stringify({
     ...(opts.context ?? {}),
@@ -136,6 +149,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
         source: it.source,
         reason: it.reason,
         campaignId: it.campaignId,
+        playlistId: it.playlistId,
       })),
     })
       .then(() => pokeRollups(c.env))
@@ -158,6 +172,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
         reason: it.reason,
         source: it.source,
         campaign_id: it.campaignId,
+        playlist_id: it.playlistId,
       })),
     },
     200,

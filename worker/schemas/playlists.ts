@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { REC_SOURCES } from '../recs/rerank.ts';
 import { RADIO_TRACKS } from '../recs/surfaces/playlists.ts';
 import { Id } from './event.ts';
 import { csv, MAX_LIMIT } from './recommendations.ts';
-
-const SOURCES = ['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'familiar', 'campaign'] as const;
 
 export const PlaylistItemSchema = z.object({
   position: z.number().int().openapi({ description: 'Send it back with rec_id on plays from this playlist' }),
@@ -13,7 +12,7 @@ export const PlaylistItemSchema = z.object({
   artist_name: z.string(),
   score: z.number().openapi({ description: "The model's score; comparable within one playlist" }),
   reason: z.string().openapi({ example: 'one of your favourites' }),
-  source: z.enum(SOURCES),
+  source: z.enum(REC_SOURCES),
 });
 
 const PlaylistFields = {

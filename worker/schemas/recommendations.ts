@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ACTIVITIES, WEATHERS } from '../recs/context.ts';
 import { DEFAULT_OPTIONS } from '../recs/recommend.ts';
+import { REC_SOURCES } from '../recs/rerank.ts';
 import { Id } from './event.ts';
 
 export const MAX_LIMIT = 100;
@@ -146,8 +147,9 @@ export const RecommendationSchema = z
         track_id: z.string(),
         score: z.number().openapi({ description: "The model's score (popularity for the popular fallback); comparable within one list" }),
         reason: z.string().openapi({ example: 'because you played "Blue Hour"' }),
-        source: z.enum(['model', 'content', 'neighbours', 'popular', 'seed', 'exploration', 'familiar', 'campaign']),
+        source: z.enum(REC_SOURCES),
         campaign_id: z.string().nullable(),
+        playlist_id: z.string().nullable().openapi({ description: 'The editorial playlist of an `editorial` pick, else null' }),
       }),
     ),
   })

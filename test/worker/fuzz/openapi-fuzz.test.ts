@@ -146,7 +146,9 @@ function commaSeparated(p: Parameter): fc.Arbitrary<string> | undefined {
  * - refreshAnalytics: `stale_from` ≤ `stale_to`;
  * - createCampaign: `ends_at` after `starts_at`;
  * - createApiKey: artist and marketer keys need `artist_ids`, admin and app keys take none;
- * - getRadio: exactly one seed, `track` or `artist`.
+ * - getRadio: exactly one seed, `track` or `artist`;
+ * - editorial playlists: tracks of the catalogue, each once; `ends_at` after `starts_at` (a lone
+ *   `ends_at` in an update clears `starts_at`, which the stored playlist may hold).
  */
 function constrain(operationId: string, req: FuzzRequest): FuzzRequest {
   const body = req.body as Record<string, unknown> | undefined;
@@ -165,6 +167,13 @@ function constrain(operationId: string, req: FuzzRequest): FuzzRequest {
     const bound = body.role === 'artist' || body.role === 'marketer';
     if (bound && !(Array.isArray(body.artist_ids) && body.artist_ids.length > 0)) body.artist_ids = [rows.artists[0]];
     if (!bound) delete body.artist_ids;
+  }
+  if ((operationId === 'createEditorialPlaylist' || operationId === 'updateEditorialPlaylist') && body) {
+    if (Array.isArray(body.tracks)) body.tracks = rows.tracks.slice(0, body.tracks.length);
+    if (body.ends_at && !body.starts_at) body.starts_at = null;
+    if (body.ends_at && body.starts_at && Date.parse(String(body.ends_at)) <= Date.parse(String(body.starts_at))) {
+      body.ends_at = new Date(Date.parse(String(body.starts_at)) + DAY_MS).toISOString();
+    }
   }
   if (operationId === 'getRadio') {
     if (req.query.track !== undefined) delete req.query.artist;
