@@ -288,5 +288,6 @@ export function describeDemo(d: RunningDemo): string {
     lines.push(`  Campaign      ${d.state.campaign.id} (report: GET /v1/campaigns/${d.state.campaign.id}/report with the marketer key)`);
   const user = d.state.world ? 'u-1' : 'USER_ID';
   if (k) lines.push('', `  Try: curl -H "authorization: Bearer ${k.app.key}" ${d.url}/v1/users/${user}/recommendations`);
+  if (k) lines.push(`  Listener preview: ${d.url}/listeners?user=${user}   (sign in with the app key)`);
   return lines.join('\n');
 }

@@ -94,6 +94,17 @@ async function serveRecommendations(url: string, adminToken: string, now: number
   }
 }
 
+/** Trains a model with the trainer (`--from-local` on the test Worker's D1), uploads and activates it. */
+export async function trainAndActivate(url: string, adminToken: string, persistTo: string): Promise<void> {
+  const bundle = mkdtempSync(join(tmpdir(), 'backbeat-e2e-model-'));
+  try {
+    await trainFromLocal(persistTo, join(bundle, 'model'), join(bundle, 'train.log'), false);
+    await uploadAndActivate(url, adminToken, join(bundle, 'model'));
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
+}
+
 export interface SeededWorld {
   artistKey: string;
   marketerKey: string;
@@ -118,13 +129,7 @@ export async function seedWorld(url: string, adminToken: string, persistTo: stri
     const r = await apiCall(url, adminToken, '/v1/events', { body: { events: events.slice(i, i + 500) } });
     if (r.status !== 200 && r.status !== 202) throw new Error(`seeding events failed: ${r.status} ${JSON.stringify(r.body)}`);
   }
-  const bundle = mkdtempSync(join(tmpdir(), 'backbeat-e2e-model-'));
-  try {
-    await trainFromLocal(persistTo, join(bundle, 'model'), join(bundle, 'train.log'), false);
-    await uploadAndActivate(url, adminToken, join(bundle, 'model'));
-  } finally {
-    rmSync(bundle, { recursive: true, force: true });
-  }
+  await trainAndActivate(url, adminToken, persistTo);
   await serveRecommendations(url, adminToken, now);
   const key = await apiCall<{ key: string }>(url, adminToken, '/v1/admin/keys', {
     body: { role: 'artist', name: 'e2e artist key', artist_ids: [ARTIST.id, OTHER_ARTIST.id] },

@@ -1,13 +1,16 @@
 /**
  * Who is signed in and what every view follows: the key (session storage only, gone when the tab
- * closes), the key's role and artists, the chosen artist and the date range.
+ * closes), the key's role and artists, the chosen artist and the date range. App and admin keys
+ * (no artists) sign in too: they open the listener preview.
  */
 import { ApiRequestError, api, type Schemas, unwrap, useKey } from './api/client.ts';
 import type { paths } from './api/schema.d.ts';
+import { remember } from './listeners.ts';
 import { type DateRange, presetRange } from './range.ts';
 
 const KEY_ITEM = 'backbeat.key';
 const VIEW_ITEM = 'backbeat.view';
+const LISTENERS_ITEM = 'backbeat.listeners';
 
 /** GET /v1/me: the key, its role and its artists (generated from the OpenAPI document). */
 export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
@@ -18,6 +21,15 @@ function readItem(name: string): string | null {
     return sessionStorage.getItem(name);
   } catch {
     return null;
+  }
+}
+
+function readListeners(): string[] {
+  try {
+    const v = JSON.parse(readItem(LISTENERS_ITEM) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
   }
 }
 
@@ -40,6 +52,8 @@ class Session {
   status = $state<'signed-out' | 'checking' | 'signed-in'>('signed-out');
   /** Why the last sign-in failed or the session ended. */
   notice = $state<string | null>(null);
+  /** Listener ids opened in the listener preview, newest first (this tab only). */
+  recentListeners = $state.raw<string[]>([]);
 
   /** Restores a key kept in this tab's session storage. */
   async restore(): Promise<void> {
@@ -50,6 +64,7 @@ class Session {
       this.range = view.range.preset === 'custom' ? view.range : presetRange(view.range.preset);
       this.artistId = view.artistId;
     }
+    this.recentListeners = readListeners();
     if (key) await this.signIn(key);
   }
 
@@ -94,6 +109,8 @@ class Session {
     useKey(null);
     sessionStorage.removeItem(KEY_ITEM);
     sessionStorage.removeItem(VIEW_ITEM);
+    sessionStorage.removeItem(LISTENERS_ITEM);
+    this.recentListeners = [];
     this.key = null;
     this.me = null;
     this.artists = [];
@@ -118,6 +135,16 @@ class Session {
 
   get isMarketer(): boolean {
     return this.me?.role === 'marketer';
+  }
+
+  /** Only app and admin keys read listeners' playlists. */
+  get canPreviewListeners(): boolean {
+    return this.me?.role === 'app' || this.me?.role === 'admin';
+  }
+
+  rememberListener(id: string): void {
+    this.recentListeners = remember(this.recentListeners, id);
+    sessionStorage.setItem(LISTENERS_ITEM, JSON.stringify(this.recentListeners));
   }
 
   private persistView(): void {

@@ -47,7 +47,15 @@ export class ApiRequestError extends Error {
 }
 
 interface Envelope {
-  error?: { code?: string; message?: string };
+  error?: { code?: string; message?: string; details?: { issues?: { path?: string; message?: string }[] } };
+}
+
+/** The envelope's message, with what a 400's issues say about each field (`userId: must be …`). */
+function messageOf(env: Envelope): string | undefined {
+  const message = env.error?.message;
+  const issues = (env.error?.details?.issues ?? []).filter((i) => i.message);
+  if (!message || issues.length === 0) return message;
+  return `${message}: ${issues.map((i) => (i.path ? `${i.path.split('.').at(-1)} ${i.message}` : i.message)).join('; ')}`;
 }
 
 /**
@@ -60,7 +68,7 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   throw new ApiRequestError(
     result.response.status,
     env.error?.code ?? 'http_error',
-    env.error?.message ?? `The API answered ${result.response.status} ${result.response.statusText}`.trim(),
+    messageOf(env) ?? `The API answered ${result.response.status} ${result.response.statusText}`.trim(),
   );
 }
 
