@@ -11,6 +11,8 @@ import type { Rng } from './rng.ts';
 
 export interface ServedList {
   rec_id: string;
+  /** The surface the list was served on (a generated playlist's); home lists leave it out. */
+  surface?: string;
   items: { track_id: string; score?: number; reason?: string; source?: string }[];
 }
 
@@ -65,7 +67,7 @@ export function actOnList(
   let seq = 0;
   const context = (position: number) => ({
     source: 'algorithmic' as const,
-    surface: 'home',
+    surface: list.surface ?? 'home',
     rec_id: list.rec_id,
     position,
     device: l.device,

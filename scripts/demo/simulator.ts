@@ -13,9 +13,15 @@ import { sendBatch } from './send-batches.ts';
 import type { DemoState } from './state.ts';
 import { generateWorld } from './world.ts';
 
+/** Share of sessions that start from a generated playlist rather than the home list. */
+const PLAYLIST_SHARE = 0.3;
+const PLAYLIST_KINDS = ['daily-mix-1', 'daily-mix-2', 'discover-weekly', 'release-radar'] as const;
+
 export interface SimulatorStats {
   sessions: number;
   lists: number;
+  /** Of the lists, those that were generated playlists. */
+  playlists: number;
   ignored: number;
   plays: number;
   skips: number;
@@ -75,7 +81,18 @@ export function createSimulator(
 
   const runId = `sim-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const rng = new Rng(hashSeed(runId));
-  const stats: SimulatorStats = { sessions: 0, lists: 0, ignored: 0, plays: 0, skips: 0, noModel: 0, errors: 0, sent: 0, latencies: [] };
+  const stats: SimulatorStats = {
+    sessions: 0,
+    lists: 0,
+    playlists: 0,
+    ignored: 0,
+    plays: 0,
+    skips: 0,
+    noModel: 0,
+    errors: 0,
+    sent: 0,
+    latencies: [],
+  };
   let buffer: DemoEvent[] = [];
   let warnedMissing = false;
   const auth = { authorization: `Bearer ${key}` };
@@ -107,8 +124,16 @@ export function createSimulator(
       });
       if (activity !== 'none') q.set('activity', activity);
       const t0 = performance.now();
-      const res = await fetch(`${url}/v1/users/${encodeURIComponent(l.id)}/recommendations?${q}`, { headers: auth });
-      stats.latencies.push(performance.now() - t0);
+      // Some sessions start from a generated playlist, as listeners do; a mix they do not have falls back to home.
+      const kind = rng.chance(PLAYLIST_SHARE) ? (PLAYLIST_KINDS[rng.int(PLAYLIST_KINDS.length)] as string) : null;
+      let res = kind ? await fetch(`${url}/v1/users/${encodeURIComponent(l.id)}/playlists/${kind}`, { headers: auth }) : null;
+      if (res && res.status === 404) {
+        await res.body?.cancel();
+        res = null;
+      }
+      const fromPlaylist = res !== null;
+      res ??= await fetch(`${url}/v1/users/${encodeURIComponent(l.id)}/recommendations?${q}`, { headers: auth });
+      if (!fromPlaylist) stats.latencies.push(performance.now() - t0);
       if (res.status === 503) {
         stats.noModel++;
         await res.body?.cancel();
@@ -124,6 +149,7 @@ export function createSimulator(
         return;
       }
       const list = (await res.json()) as ServedList;
+      if (fromPlaylist) stats.playlists++;
       stats.lists++;
       await learnTraits(list.items.map((i) => i.track_id));
       const s = actOnList(rng, l, activity, list, (id) => traits.get(id), Date.now(), `${runId}-${n}`);
@@ -152,7 +178,7 @@ export function describeStats(stats: SimulatorStats): string {
   const skipRate = stats.plays ? ((100 * stats.skips) / stats.plays).toFixed(1) : '-';
   const latency = (p: number) => (stats.latencies.length ? percentile(stats.latencies, p) : 0).toFixed(0);
   return (
-    `sessions ${stats.sessions}  lists ${stats.lists}  ignored ${stats.ignored}  plays ${stats.plays}  skip rate ${skipRate}%  events sent ${stats.sent}  ` +
+    `sessions ${stats.sessions}  lists ${stats.lists} (playlists ${stats.playlists})  ignored ${stats.ignored}  plays ${stats.plays}  skip rate ${skipRate}%  events sent ${stats.sent}  ` +
     `recs p50 ${latency(50)} ms p95 ${latency(95)} ms` +
     `${stats.noModel ? `  no model yet ×${stats.noModel}` : ''}${stats.errors ? `  errors ${stats.errors}` : ''}`
   );

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { applyLocalMigrations, type DevServer, ensureAdminToken, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { refreshAnalytics } from './analytics-refresh.ts';
 import { createDemoCampaign } from './demo-campaign.ts';
+import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
 import { loadWorld } from './load-world.ts';
 import { activeModel, TRAINER, trainFromLocal, uploadAndActivate } from './model-step.ts';
@@ -138,6 +139,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       delete state.keys;
       delete state.model;
       delete state.campaign;
+      delete state.editorial;
       delete state.warmup;
       biggest = world.biggestArtists(40);
       save();
@@ -219,6 +221,16 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       }
     }
 
+    if (!state.editorial && state.keys && modelActive) {
+      try {
+        state.editorial = await timed('editorial', () => createDemoEditorial(url, adminToken, o.persistTo));
+        save();
+        say(`• editorial: ${state.editorial.playlists.map((p) => `"${p.title}"`).join(', ')} published (two with home-list slots)`);
+      } catch (err) {
+        say(`↷ skipped the demo editorial playlists: ${(err as Error).message}`);
+      }
+    }
+
     if (!state.warmup && state.keys && modelActive && o.warmupSessions > 0) {
       const sim = createSimulator(url, state.keys.app.key, state, { log: say });
       const bar = o.reporter.bar('served lists', o.warmupSessions, 'sessions');
@@ -283,6 +295,8 @@ export function describeDemo(d: RunningDemo): string {
     lines.push(`  Artist key    ${k.artist.key}   (${k.artist.artistNames?.join(', ')})`);
     lines.push(`  Marketer key  ${k.marketer.key}   (roster of ${k.marketer.artistIds?.length} artists)`);
   }
+  if (d.state.editorial)
+    lines.push(`  Editor key    ${d.state.editorial.key}   (${d.state.editorial.playlists.length} editorial playlists)`);
   if (d.state.model) lines.push(`  Model         ${d.state.model.version}`);
   if (d.state.campaign)
     lines.push(`  Campaign      ${d.state.campaign.id} (report: GET /v1/campaigns/${d.state.campaign.id}/report with the marketer key)`);

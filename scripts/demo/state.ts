@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../lib/local-worker.ts';
 import type { DemoCampaign } from './demo-campaign.ts';
+import type { DemoEditorial } from './demo-editorial.ts';
 import type { LoadSummary } from './load-world.ts';
 import type { WorldConfig } from './world.ts';
 
@@ -25,6 +26,8 @@ export interface DemoState {
   keys?: { app: DemoKey; artist: DemoKey; marketer: DemoKey };
   model?: { version: string; activatedAt: string; dir: string };
   campaign?: DemoCampaign;
+  /** The editor key and the editorial playlists it published. */
+  editorial?: DemoEditorial;
   /** Served lists acted on right after the first start, so reach and conversion are not empty. */
   warmup?: { sessions: number; lists: number; at: string };
 }

@@ -86,6 +86,13 @@ describe('npm start sequence (tiny world)', () => {
       expect(campaign?.id).toBeTruthy();
       expect(keys!.marketer.artistIds).toContain(campaign?.artistId);
       expect((await get(d, keys!.marketer.key, `/v1/campaigns/${campaign?.id}/report`)).status).toBe(200);
+      // The editorial team published its playlists; listeners have generated playlists.
+      const editorial = d.state.editorial;
+      expect(editorial?.playlists.length).toBeGreaterThanOrEqual(2);
+      const published = await get<{ playlists: Array<{ id: string; status: string }> }>(d, keys!.app.key, '/v1/editorial/playlists');
+      expect(published.body.playlists.map((p) => p.id).sort()).toEqual(editorial!.playlists.map((p) => p.id).sort());
+      const mine = await get<{ playlists: Array<{ kind: string }> }>(d, keys!.app.key, '/v1/users/u-3/playlists');
+      expect(mine.body.playlists.map((p) => p.kind)).toEqual(expect.arrayContaining(['discover-weekly', 'release-radar']));
 
       // Act on the served list the way the simulator does and send it back.
       const tracks = new Map<string, ReturnType<typeof traitsFromTrack>>();
