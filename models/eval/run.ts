@@ -41,7 +41,7 @@ export interface EvalReport {
 }
 
 /** Trains on HetRec `interactions`, writes the bundle to a temporary folder and loads it back, as anyone evaluating it would. */
-async function trainBundle(
+export async function trainBundle(
   interactions: Interactions,
   content: ItemContent[],
   data: string,

@@ -184,7 +184,11 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   const followers = followersOf(model, sessionItems);
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
   const candidates =
-    coldStart === 'popular' ? [] : full ? 'all' : [...new Set([...candidateUnion(model, cat, anchors, genres), ...followers.keys()])];
+    coldStart === 'popular'
+      ? []
+      : full
+        ? 'all'
+        : [...new Set([...candidateUnion(model, cat, anchors, genres), ...followers.keys(), ...editorialCandidates(cat, input.editorial)])];
   let scored =
     coldStart === 'popular'
       ? null
@@ -332,14 +336,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     if (i !== undefined && blocked[i] !== 1) boosts.push({ index: i, campaignId: b.campaignId });
   }
 
-  const editorial = editorialPicks(input.editorial ?? [], {
-    model,
-    cat,
-    blocked,
-    genres,
-    activity: targets?.activity ?? null,
-    userVector: scored?.userVector ?? null,
-  });
+  const editorial = editorialPicks(input.editorial ?? [], { cat, blocked, genres, activity: targets?.activity ?? null, raw, sourceOf });
 
   const picks = rerank({
     editorial,
@@ -382,23 +379,21 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
 
 /**
  * One pick per editorial slot whose target matches: among the playlist's tracks that may be served
- * (listed, not blocked for this listener), the one nearest the listener's taste (cosine of its
- * embedding with the user vector); the first in playlist order for a listener without one.
+ * (listed, not blocked for this listener), the one the model scores highest for them (the same rule
+ * `npm run eval:editorial` measures offline); the first in playlist order when nothing is scored (cold start).
  */
 function editorialPicks(
   slots: readonly EditorialSlot[],
   ctx: {
-    model: LoadedModel;
     cat: Catalogue;
     blocked: Uint8Array;
     genres: ReadonlySet<number>;
     activity: string | null;
-    userVector: Float32Array | null;
+    raw: Float32Array;
+    sourceOf: Uint8Array;
   },
 ): Array<{ index: number; slot: number; playlistId: string }> {
   const { cat, blocked } = ctx;
-  const u = ctx.userVector;
-  const uNorm = u ? Math.sqrt(dot(u, u)) || 1 : 1;
   const out: Array<{ index: number; slot: number; playlistId: string }> = [];
   const used = new Set<number>();
   for (const s of slots) {
@@ -409,7 +404,8 @@ function editorialPicks(
     for (const id of s.trackIds) {
       const i = cat.indexOf.get(id);
       if (i === undefined || blocked[i] === 1 || used.has(i)) continue;
-      const fit = u ? dot(unitEmbedding(ctx.model, cat, i), u) / uNorm : 0;
+      // Unscored tracks rank after scored ones, in playlist order.
+      const fit = ctx.sourceOf[i] === 0 ? Number.MIN_SAFE_INTEGER : (ctx.raw[i] as number);
       if (fit > bestFit) {
         bestFit = fit;
         best = i;
@@ -420,6 +416,13 @@ function editorialPicks(
     out.push({ index: best, slot: s.position - 1, playlistId: s.playlistId });
   }
   return out;
+}
+
+/** Model items of the editorial slots' playlists: scored with the candidates of a large catalogue, so a pick can be chosen. */
+function editorialCandidates(cat: Catalogue, slots: readonly EditorialSlot[] | undefined): number[] {
+  return (slots ?? []).flatMap((s) =>
+    s.trackIds.map((id) => cat.indexOf.get(id)).filter((i): i is number => i !== undefined && i < cat.modelItems),
+  );
 }
 
 /** Sources as small codes in a typed array (0 = not scored): no per-request array of 50 000 strings. */
