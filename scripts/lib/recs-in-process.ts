@@ -68,6 +68,49 @@ export interface InProcessRun {
   profile: CpuProfile | null;
 }
 
+/** The Worker's model and catalogue view built in Node from a local D1 state and a bundle folder. */
+export interface InProcessServing {
+  /** The Worker's Db over the local D1 file (node:sqlite). */
+  db: unknown;
+  model: LoadedModel;
+  catalogue: unknown;
+  now: number;
+  loadModelMs: number;
+  catalogueMs: number;
+  /** Imports a module of the Worker's source folder (by path relative to worker/). */
+  worker: (path: string) => Promise<Record<string, unknown>>;
+}
+
+/**
+ * Loads the bundle through worker/model/loaded-model.ts and builds the catalogue view as the Worker
+ * does, over the local D1 file of `persistTo`.
+ *
+ * @example const { model, catalogue, db } = await servingInProcess('.wrangler/state-serving', '.wrangler/state-serving/bench-bundle');
+ */
+export async function servingInProcess(persistTo: string, bundleDir: string): Promise<InProcessServing> {
+  const { createDb } = (await worker('db/client.ts')) as { createDb: (d1: unknown) => unknown };
+  const { parseManifest } = (await import('../../models/bundle/manifest.ts')) as unknown as { parseManifest: (j: unknown) => Manifest };
+  const { bundleFileNames } = (await worker('model/bundle-store.ts')) as { bundleFileNames: (m: Manifest) => string[] };
+  const { loadModel } = (await worker('model/loaded-model.ts')) as {
+    loadModel: (m: Manifest, files: Record<string, Uint8Array>) => Promise<LoadedModel>;
+  };
+  const { buildCatalogue } = (await worker('recs/catalogue.ts')) as {
+    buildCatalogue: (db: unknown, m: LoadedModel, now: number) => Promise<unknown>;
+  };
+  const db = createDb(localD1Client(openLocalD1(persistTo)));
+  const manifest = parseManifest(JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')));
+  const files: Record<string, Uint8Array> = {};
+  for (const name of bundleFileNames(manifest)) files[name] = new Uint8Array(readFileSync(join(bundleDir, name)));
+  let t0 = performance.now();
+  const model = await loadModel(manifest, files);
+  const loadModelMs = performance.now() - t0;
+  const now = Date.now();
+  t0 = performance.now();
+  const catalogue = await buildCatalogue(db, model, now);
+  const catalogueMs = performance.now() - t0;
+  return { db, model, catalogue, now, loadModelMs, catalogueMs, worker };
+}
+
 /**
  * Runs `requests` recommendations (limit 20, default options, local-time context when the listener
  * has a time zone, as the route does) for the users `nextUser` names, one after the other.
@@ -87,15 +130,7 @@ export async function recommendInProcess(opts: {
   workerDir?: string | undefined;
 }): Promise<InProcessRun> {
   if (opts.workerDir) workerRoot = pathToFileURL(`${resolve(opts.workerDir)}/`);
-  const { createDb } = (await worker('db/client.ts')) as { createDb: (d1: unknown) => unknown };
-  const { parseManifest } = (await import('../../models/bundle/manifest.ts')) as unknown as { parseManifest: (j: unknown) => Manifest };
-  const { bundleFileNames } = (await worker('model/bundle-store.ts')) as { bundleFileNames: (m: Manifest) => string[] };
-  const { loadModel } = (await worker('model/loaded-model.ts')) as {
-    loadModel: (m: Manifest, files: Record<string, Uint8Array>) => Promise<LoadedModel>;
-  };
-  const { buildCatalogue } = (await worker('recs/catalogue.ts')) as {
-    buildCatalogue: (db: unknown, m: LoadedModel, now: number) => Promise<unknown>;
-  };
+  const { db, model, catalogue, now, loadModelMs, catalogueMs } = await servingInProcess(opts.persistTo, opts.bundleDir);
   const { userHistory } = (await worker('db/recs.ts')) as {
     userHistory: (db: unknown, user: string, since: number, limit: number) => Promise<unknown[]>;
   };
@@ -113,18 +148,6 @@ export async function recommendInProcess(opts: {
     DEFAULT_OPTIONS: Record<string, number>;
   };
   const { PhaseTimer } = (await worker('recs/timing.ts')) as { PhaseTimer: new () => Timer };
-
-  const db = createDb(localD1Client(openLocalD1(opts.persistTo)));
-  const manifest = parseManifest(JSON.parse(readFileSync(join(opts.bundleDir, 'manifest.json'), 'utf8')));
-  const files: Record<string, Uint8Array> = {};
-  for (const name of bundleFileNames(manifest)) files[name] = new Uint8Array(readFileSync(join(opts.bundleDir, name)));
-  let t0 = performance.now();
-  const model = await loadModel(manifest, files);
-  const loadModelMs = performance.now() - t0;
-  const now = Date.now();
-  t0 = performance.now();
-  const catalogue = await buildCatalogue(db, model, now);
-  const catalogueMs = performance.now() - t0;
 
   // model.score timed from outside: the part of the compute that is onnxruntime's.
   let onnx = 0;
