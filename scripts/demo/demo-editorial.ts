@@ -16,14 +16,14 @@ export interface DemoEditorial {
 
 const TRACKS_PER_PLAYLIST = 25;
 
-interface Picks {
+export interface Picks {
   genres: string[];
   essentials: string[];
   workout: string[];
   deepCuts: string[];
 }
 
-function picks(persistTo: string): Picks {
+export function editorialTrackPicks(persistTo: string): Picks {
   const db = openLocalD1(persistTo);
   try {
     const genres = (
@@ -63,7 +63,7 @@ export async function createDemoEditorial(url: string, adminToken: string, persi
   });
   if (minted.status !== 201) throw new Error(`minting the editor key failed (${minted.status}): ${JSON.stringify(minted.body)}`);
   const key = minted.body.key;
-  const p = picks(persistTo);
+  const p = editorialTrackPicks(persistTo);
   const [first = 'pop', second = 'rock'] = p.genres;
   const specs = [
     {
