@@ -1,7 +1,8 @@
 /**
  * Who is signed in and what every view follows: the key (session storage only, gone when the tab
  * closes), the key's role and artists, the chosen artist and the date range. App and admin keys
- * (no artists) sign in too: they open the listener preview.
+ * (no artists) sign in too: they open the listener preview; editor keys (no artists) open the
+ * editorial playlists.
  */
 import { ApiRequestError, api, type Schemas, unwrap, useKey } from './api/client.ts';
 import type { paths } from './api/schema.d.ts';
@@ -140,6 +141,16 @@ class Session {
   /** Only app and admin keys read listeners' playlists. */
   get canPreviewListeners(): boolean {
     return this.me?.role === 'app' || this.me?.role === 'admin';
+  }
+
+  /** Only editor and admin keys edit editorial playlists. */
+  get canEditPlaylists(): boolean {
+    return this.me?.role === 'editor' || this.me?.role === 'admin';
+  }
+
+  /** Artist and marketer keys read artists' numbers; keys of other roles only when bound to an artist. */
+  get hasArtistViews(): boolean {
+    return this.artistId !== null || !(this.canPreviewListeners || this.canEditPlaylists);
   }
 
   rememberListener(id: string): void {
