@@ -4,6 +4,7 @@ import { OPENAPI_PATH, openApiDocument } from './docs/openapi-document.ts';
 import { renderReference, withStyleNonce } from './docs/render-reference.ts';
 import { ApiError, errorBody, renderError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { knownQuery } from './middleware/known-query.ts';
 import { rateLimitPerKey } from './middleware/rate-limit.ts';
 import { DOCS_PATH, securityHeaders } from './middleware/security-headers.ts';
 import { adminArchive } from './routes/admin-archive.ts';
@@ -28,6 +29,14 @@ import { MAX_BODY_BYTES } from './schemas/event.ts';
 
 export const app = newRouter();
 
+// The routes never change while an isolate lives, so the document and its reference are built once.
+let document: ReturnType<typeof openApiDocument> | undefined;
+const servedDocument = () => {
+  document ??= openApiDocument(app);
+  return document;
+};
+const checkQuery = knownQuery(servedDocument);
+
 // Outermost, so the headers land on every response, errors and 404s included.
 app.use('*', securityHeaders);
 app.use('*', requestId());
@@ -41,6 +50,9 @@ const apiBodyLimit = bodyLimit({
 app.use('/v1/*', async (c, next) => (c.req.path === '/v1/admin/models' && c.req.method === 'POST' ? next() : apiBodyLimit(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : authenticate(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : rateLimitPerKey(c, next)));
+
+// After authentication: a caller without a key learns nothing about which parameters a route takes.
+app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : checkQuery(c, next)));
 
 app.get('/healthz', (c) => c.json({ ok: true }));
 
@@ -64,12 +76,7 @@ app.route('/v1/me', me);
 app.route('/v1/users', users);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-// The routes never change while an isolate lives, so the document and its reference are built once.
-let document: ReturnType<typeof openApiDocument> | undefined;
-const servedDocument = () => {
-  document ??= openApiDocument(app);
-  return document;
-};
+
 app.get(OPENAPI_PATH, (c) => c.json(servedDocument()));
 let referenceHtml: string | undefined;
 app.get(DOCS_PATH, (c) => {

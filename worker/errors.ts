@@ -39,11 +39,12 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
 }
 
 export function zodIssues(error: ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: formatPath(issue.path, prefix),
-    code: issue.code,
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): FieldIssue[] =>
+    // Unknown fields are named one by one (`json.colour`), like unknown query parameters.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key], prefix), code: issue.code, message: `Unknown field ${key}` }))
+      : [{ path: formatPath(issue.path, prefix), code: issue.code, message: issue.message }],
+  );
 }
 
 export function validationError(issues: FieldIssue[], message = 'The request is invalid'): ApiError {

@@ -45,7 +45,15 @@ describe('API keys', () => {
     expect(mine).toMatchObject({ role: 'artist', artist_ids: ['a1', 'a2'], revoked_at: null });
     expect(mine).not.toHaveProperty('key');
     const who = await api('/v1/me', { key: created.key });
-    expect(await who.json()).toEqual({ key_id: created.id, role: 'artist', artist_ids: ['a1', 'a2'] });
+    expect(await who.json()).toEqual({
+      key_id: created.id,
+      role: 'artist',
+      artist_ids: ['a1', 'a2'],
+      artists: [
+        { id: 'a1', name: null },
+        { id: 'a2', name: null },
+      ],
+    });
   });
 
   it('Should require artist ids for artist and marketer keys, naming the field', async () => {
@@ -78,6 +86,25 @@ describe('API keys', () => {
     const res = await api('/v1/admin/keys', { key: app, body: { role: 'admin', name: 'escalate' } });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorEnvelope).error.code).toBe('forbidden');
+  });
+});
+
+describe('GET /v1/me', () => {
+  it('Should name the bound artists in one answer, null for one not in the catalogue yet', async () => {
+    const up = await api('/v1/tracks', {
+      method: 'PUT',
+      body: { tracks: [{ id: 'me-t1', title: 'x', artist: { id: 'me-a1', name: 'Nova' }, duration_ms: 1000 }] },
+    });
+    expect(up.status).toBe(200);
+    const key = await mintKey('marketer', ['me-a1', 'me-a-later']);
+    const me = (await (await api('/v1/me', { key })).json()) as { role: string; artists: Array<{ id: string; name: string | null }> };
+    expect(me.role).toBe('marketer');
+    expect(me.artists).toEqual([
+      { id: 'me-a1', name: 'Nova' },
+      { id: 'me-a-later', name: null },
+    ]);
+    const admin = (await (await api('/v1/me')).json()) as { artists: unknown[] };
+    expect(admin.artists).toEqual([]);
   });
 });
 

@@ -73,6 +73,26 @@ describe('PUT /v1/users', () => {
     expect(read.status).toBe(403);
   });
 
+  it('Should date first_seen_at from the earliest event, even when the profile or later events came first', async () => {
+    const now = Date.now();
+    const day = 86_400_000;
+    expect((await api('/v1/users', { method: 'PUT', body: { users: [{ id: 'fs-u1', country: 'DE' }] } })).status).toBe(200);
+    const first = async () =>
+      Date.parse(((await (await api('/v1/users/fs-u1/profile')).json()) as { first_seen_at: string }).first_seen_at);
+    expect(await first()).toBeGreaterThanOrEqual(now - 1000);
+    // A backfill of 120 days of history (admin keys may send old events), newest batch first.
+    const send = async (...ts: number[]) => {
+      const res = await api('/v1/events', { body: { events: ts.map((t) => event({ user_id: 'fs-u1', ts: t })) } });
+      expect(res.status, await res.text()).toBe(200);
+    };
+    await send(now - 10 * day);
+    expect(await first()).toBe(now - 10 * day);
+    await send(now - 120 * day, now - 50 * day);
+    expect(await first()).toBe(now - 120 * day);
+    await send(now - 5 * day);
+    expect(await first()).toBe(now - 120 * day);
+  });
+
   it('Should answer 404 for an unknown listener', async () => {
     const res = await api('/v1/users/nobody-here/profile');
     expect(res.status).toBe(404);

@@ -36,9 +36,10 @@ export async function insertEvents(
   const [, inserted] = await d1.batch([
     d1
       .prepare(
+        // First seen: the listener's earliest event, however late it arrives (a backfill, a profile sent first).
         `INSERT INTO users (id, first_seen_at)
-         SELECT DISTINCT value ->> '$.user_id', ?2 FROM json_each(?1) WHERE true
-         ON CONFLICT (id) DO NOTHING`,
+         SELECT value ->> '$.user_id', min(min(value ->> '$.ts'), ?2) FROM json_each(?1) WHERE true GROUP BY value ->> '$.user_id'
+         ON CONFLICT (id) DO UPDATE SET first_seen_at = min(users.first_seen_at, excluded.first_seen_at)`,
       )
       .bind(JSON.stringify(rows), now),
     d1

@@ -21,7 +21,9 @@ const PartSchema = z
   .openapi('ArchivePart');
 
 const RunBodySchema = z
-  .object({ max_days: z.number().int().min(1).max(365).optional().openapi({ description: 'Most days to move, oldest first; default 3' }) })
+  .strictObject({
+    max_days: z.number().int().min(1).max(365).optional().openapi({ description: 'Most days to move, oldest first; default 3' }),
+  })
   .openapi('ArchiveRun');
 
 const RunResultSchema = z

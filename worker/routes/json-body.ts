@@ -22,6 +22,12 @@ export function batchItems(body: unknown, field: string, max: number): unknown[]
       issues: [{ path: field, code: 'invalid_type', message: `Expected an array of ${field}` }],
     });
   }
+  const extra = Object.keys(body as Record<string, unknown>).filter((k) => k !== field);
+  if (extra.length > 0) {
+    throw new ApiError(400, 'invalid_request', `Unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`, {
+      issues: extra.map((k) => ({ path: k, code: 'unrecognized_keys', message: `Unknown field ${k}` })),
+    });
+  }
   if (items.length === 0 || items.length > max) {
     throw new ApiError(400, 'invalid_batch_size', `A batch holds 1 to ${max} ${field}; this one has ${items.length}`, {
       issues: [{ path: field, code: 'too_big', message: `Expected 1 to ${max} items, got ${items.length}` }],

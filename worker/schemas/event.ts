@@ -39,7 +39,9 @@ export const ID_PATTERN = /^[A-Za-z0-9._:@+=~-]{1,128}$/;
 export const Id = z
   .string()
   .trim()
-  .regex(ID_PATTERN, { message: 'must be 1–128 of A–Z a–z 0–9 . _ : @ + = ~ - (no spaces, slashes, quotes or control characters)' });
+  .regex(ID_PATTERN, { message: 'must be 1–128 of A–Z a–z 0–9 . _ : @ + = ~ - (no spaces, slashes, quotes or control characters)' })
+  // A URL path resolves the segments `.` and `..` away, so such an id could never be addressed.
+  .refine((id) => id !== '.' && id !== '..', { message: 'must not be . or .. (a URL path resolves them away)' });
 
 const Timestamp = z
   .union([z.iso.datetime({ offset: true }), z.number().int()])

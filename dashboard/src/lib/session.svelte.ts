@@ -4,7 +4,7 @@
  * (no artists) sign in too: they open the listener preview; editor keys (no artists) open the
  * editorial playlists.
  */
-import { ApiRequestError, api, type Schemas, unwrap, useKey } from './api/client.ts';
+import { ApiRequestError, api, unwrap, useKey } from './api/client.ts';
 import type { paths } from './api/schema.d.ts';
 import { remember } from './listeners.ts';
 import { type DateRange, presetRange } from './range.ts';
@@ -15,7 +15,8 @@ const LISTENERS_ITEM = 'backbeat.listeners';
 
 /** GET /v1/me: the key, its role and its artists (generated from the OpenAPI document). */
 export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
-export type Artist = Schemas['Artist'];
+/** A bound artist as GET /v1/me names it. */
+export type Artist = Me['artists'][number] & { name: string };
 
 function readItem(name: string): string | null {
   try {
@@ -81,13 +82,8 @@ class Session {
     useKey(key, () => this.signOut('The API no longer accepts this key. Sign in again.'));
     try {
       const me = unwrap(await api.GET('/v1/me'));
-      const artists = await Promise.all(
-        me.artist_ids.map(async (id): Promise<Artist> => {
-          const r = await api.GET('/v1/artists/{id}', { params: { path: { id } } });
-          return r.data ?? { id, name: id, track_count: 0, genres: [], created_at: '' };
-        }),
-      );
-      this.key = key;
+      // One request for the roster's names (GET /v1/me carries them), however many artists the key has.
+      const artists = me.artists.map((a): Artist => ({ id: a.id, name: a.name ?? a.id }));
       this.me = me;
       this.artists = artists.sort((a, b) => a.name.localeCompare(b.name));
       if (!this.artistId || !me.artist_ids.includes(this.artistId)) this.artistId = this.artists[0]?.id ?? null;

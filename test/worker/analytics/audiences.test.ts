@@ -145,7 +145,7 @@ describe('Segments', () => {
     const cases: [unknown, string][] = [
       [{ rule: { type: 'vibes', artist_id: A } }, 'json.rule.type'],
       [{ rule: { type: 'completed_not_saved', artist_id: A, min_completions: 0 } }, 'json.rule.min_completions'],
-      [{ rule: { type: 'lapsed', artist_id: A, window: 3 } }, 'json.rule'],
+      [{ rule: { type: 'lapsed', artist_id: A, window: 3 } }, 'json.rule.window'],
     ];
     for (const [body, path] of cases) {
       const res = await api('/v1/segments/estimate', { body });

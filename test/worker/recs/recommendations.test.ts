@@ -171,7 +171,7 @@ describe('Recommendations', () => {
       ['?exploration=0.9', {}, 'query.exploration'],
       ['', { body: { context: { activity: 'yoga' } } }, 'json.context.activity'],
       ['', { body: { exclude: 'fx-t1' } }, 'json.exclude'],
-      ['', { body: { limit: 20, colour: 'blue' } }, 'json'],
+      ['', { body: { limit: 20, colour: 'blue' } }, 'json.colour'],
     ];
     for (const [query, init, path] of cases) {
       const res = await api(`/v1/users/r-u1/recommendations${query}`, init.body === undefined ? {} : { body: init.body });
