@@ -16,7 +16,7 @@ import { terminalReporter } from './demo/progress.ts';
 import { describeDemo, startDemo } from './demo/start-sequence.ts';
 import { DEFAULT_STATE_FILE } from './demo/state.ts';
 import { DEFAULT_WORLD, type WorldConfig } from './demo/world.ts';
-import { DEFAULT_PORT, RUNNING_FILE } from './lib/local-worker.ts';
+import { DEFAULT_PORT, portTaken, RUNNING_FILE } from './lib/local-worker.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -46,9 +46,24 @@ const sizes: Partial<WorldConfig> = Object.fromEntries(
   }).filter(([, v]) => v !== undefined),
 );
 
+const port = Number(a.port);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) fail(`--port must be a port number, not ${a.port}`);
+// Before anything slow (migrations, the dashboard build, the world): a taken port is known at once.
+if (await portTaken(port)) {
+  fail(
+    `port ${port} on 127.0.0.1 is already in use: stop what listens there (an earlier npm start? \`lsof -i :${port}\` shows it), or start on another port with \`npm start -- --port ${port + 1}\``,
+  );
+}
+
+/** One line, no stack trace: what went wrong and what to do. */
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
 const t0 = performance.now();
 const demo = await startDemo({
-  port: Number(a.port),
+  port,
   persistTo: '.wrangler/state',
   stateFile: DEFAULT_STATE_FILE,
   world: a['no-world'] ? null : { ...DEFAULT_WORLD, ...sizes },
@@ -57,7 +72,7 @@ const demo = await startDemo({
   simulateRate: Number(a.rate),
   warmupSessions: Number(a.warmup),
   reporter: terminalReporter(),
-});
+}).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
 console.log(describeDemo(demo));
 console.log(
   `\n  Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${Object.entries(demo.timings)
