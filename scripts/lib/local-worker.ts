@@ -16,14 +16,22 @@ const DEV_VARS = join(ROOT, '.dev.vars');
 
 const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' };
 
-/** The local root admin token from .dev.vars, created (random) on first use. */
-export function ensureAdminToken(): string {
-  if (existsSync(DEV_VARS)) {
-    const m = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(DEV_VARS, 'utf8'));
-    if (m?.[1]) return m[1];
+/**
+ * The local root admin token from .dev.vars, created (random) on first use. Written unquoted, so the
+ * line can be copied as it stands: a quoted value copied with its quotes gave 401 on every tour step.
+ * A file an earlier version wrote with quotes is rewritten without them.
+ */
+export function ensureAdminToken(file = DEV_VARS): string {
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
+    const m = /^ADMIN_TOKEN[ \t]*=[ \t]*("?)([^"\n]+)\1[ \t]*$/m.exec(text);
+    if (m?.[2]) {
+      if (m[1] === '"') writeFileSync(file, text.replace(m[0], `ADMIN_TOKEN=${m[2]}`), { mode: 0o600 });
+      return m[2];
+    }
   }
   const token = `local-admin-${randomBytes(18).toString('base64url')}`;
-  writeFileSync(DEV_VARS, `ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+  writeFileSync(file, `ADMIN_TOKEN=${token}\n`, { mode: 0o600 });
   return token;
 }
 
