@@ -8,6 +8,8 @@
  *   npm start -- --users 2000 --artists 300    a smaller world (only on a fresh state; see npm run reset)
  *   npm start -- --no-world                    no generated world: import a real dataset instead
  *   npm start -- --rate 0                      no background simulator
+ *   npm start -- --pace 5                      the simulator at 5× the history's daily volume (default 2)
+ *   npm start -- --rate 3                      … or at 3 sessions/s (a load test)
  *   npm start -- --warmup 0                    no closed-loop warm-up on the first start
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,8 @@ const { values: a } = parseArgs({
     'events-per-user': { type: 'string' },
     'no-world': { type: 'boolean', default: false },
     'no-train': { type: 'boolean', default: false },
-    rate: { type: 'string', default: '2' },
+    rate: { type: 'string' },
+    pace: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '300' },
   },
 });
@@ -69,7 +72,8 @@ const demo = await startDemo({
   world: a['no-world'] ? null : { ...DEFAULT_WORLD, ...sizes },
   train: !a['no-train'],
   buildDashboard: true,
-  simulateRate: Number(a.rate),
+  simulateRate: a.rate === undefined ? null : Number(a.rate),
+  simulatePace: Number(a.pace),
   warmupSessions: Number(a.warmup),
   reporter: terminalReporter(),
 }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

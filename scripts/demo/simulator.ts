@@ -13,6 +13,22 @@ import { sendBatch } from './send-batches.ts';
 import type { DemoState } from './state.ts';
 import { generateWorld } from './world.ts';
 
+/** Events a simulated session sends on average (a list of 10, 80 % acted on, 4–5 plays of two events each, a few saves). */
+const EVENTS_PER_SESSION = 7;
+
+/**
+ * Sessions per second that continue the loaded world's history at `pace` times its daily volume
+ * (the demo world: 750 000 events over 120 days, so pace 2 is one session every ~48 s), or null when
+ * the state holds no generated world (imported data: pass --rate).
+ *
+ * @example historyRate(readState(file), 2) // 0.0207
+ */
+export function historyRate(state: DemoState | null, pace: number): number | null {
+  const w = state?.world;
+  if (!w || w.config.days <= 0 || w.summary.events.sent <= 0) return null;
+  return (pace * w.summary.events.sent) / w.config.days / EVENTS_PER_SESSION / 86_400;
+}
+
 /** Share of sessions that start from a generated playlist rather than the home list. */
 const PLAYLIST_SHARE = 0.3;
 const PLAYLIST_KINDS = ['daily-mix-1', 'daily-mix-2', 'discover-weekly', 'release-radar'] as const;

@@ -16,7 +16,7 @@ import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
 import { loadWorld } from './load-world.ts';
 import { activeModel, TRAINER, trainFromLocal, uploadAndActivate } from './model-step.ts';
 import type { Reporter } from './progress.ts';
-import { createSimulator, describeStats } from './simulator.ts';
+import { createSimulator, describeStats, historyRate } from './simulator.ts';
 import { type DemoState, readState, writeState } from './state.ts';
 import { topArtistsByPlays } from './top-artists.ts';
 import { generateWorld, type WorldConfig } from './world.ts';
@@ -31,7 +31,10 @@ export interface StartOptions {
   train: boolean;
   buildDashboard: boolean;
   /** Listener sessions per second of the background simulator; 0 runs none. */
-  simulateRate: number;
+  /** Simulator sessions per second; 0: no simulator; null: paced from the history (`simulatePace`). */
+  simulateRate: number | null;
+  /** With simulateRate null: this many times the history's daily volume (default 2). */
+  simulatePace?: number;
   /** Closed-loop sessions run once, before the start returns, so the loop's charts start with data. */
   warmupSessions: number;
   reporter: Reporter;
@@ -254,17 +257,22 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       save();
     }
 
-    if (o.simulateRate > 0 && state.keys) {
+    if (o.simulateRate !== 0 && state.keys) {
+      const pace = o.simulatePace ?? 2;
+      const speed = o.simulateRate === null ? ['--pace', String(pace)] : ['--rate', String(o.simulateRate)];
+      const rate = o.simulateRate ?? historyRate(state, pace);
       const log = join(dataDir, 'simulate.log');
       const out = openSync(log, 'a');
       simulator = spawn(
         process.execPath,
-        [join(ROOT, 'scripts/demo/simulate.ts'), '--url', url, '--state', o.stateFile, '--rate', String(o.simulateRate), '--minutes', '0'],
+        [join(ROOT, 'scripts/demo/simulate.ts'), '--url', url, '--state', o.stateFile, ...speed, '--minutes', '0'],
         // The IPC channel closes when npm start dies, however it dies: the simulator stops with it.
         { cwd: ROOT, stdio: ['ignore', out, out, 'ipc'] },
       );
-      say(`• closed-loop simulator running at ${o.simulateRate} listener sessions/s (log: ${log})`);
-    } else if (o.simulateRate > 0) {
+      const at = rate === null ? 'a default rate' : `${rate.toPrecision(2)} listener sessions/s`;
+      const paced = o.simulateRate === null && rate !== null ? `, ${pace}× the history's daily volume` : '';
+      say(`• closed-loop simulator running at ${at}${paced} (log: ${log})`);
+    } else if (o.simulateRate !== 0) {
       say('↷ skipped the simulator: no demo keys yet');
     }
     if (!biggest) {
