@@ -6,7 +6,7 @@
  * with a printed line instead of failing the start.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applyLocalMigrations, type DevServer, ensureAdminToken, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { refreshAnalytics } from './analytics-refresh.ts';
@@ -79,10 +79,14 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
   ensureAssetsDir();
 
   say(`• starting wrangler dev on port ${o.port} …`);
-  const server = await timed('wrangler', () => startDevServer({ port: o.port, persistTo: o.persistTo, ownProcessGroup: true }));
+  const server = await timed('wrangler', () =>
+    startDevServer({ port: o.port, persistTo: o.persistTo, ownProcessGroup: true, testScheduled: true }),
+  );
   const url = server.url;
   let simulator: ChildProcess | null = null;
+  let cron: ReturnType<typeof setInterval> | null = null;
   const stop = async () => {
+    if (cron) clearInterval(cron);
     // The simulator flushes its last events on SIGTERM: let it finish before the Worker goes away.
     const sim = simulator;
     if (sim && sim.exitCode === null) {
@@ -280,11 +284,40 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
         // best effort: the next start tries again
       });
     }
+    // wrangler dev runs no cron: this clock runs the Worker's scheduled jobs (analytics refresh, the
+    // archive of days past the hot window) on wrangler.toml's schedule, every minute, as production does.
+    cron = scheduleCron(url, dataDir);
+    say(`• scheduled jobs (rollup refresh, archive) run every minute, as the deployed cron does (log: ${join(dataDir, 'cron.log')})`);
     return { url, adminToken, state, server, simulator, timings, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The deployed cron (wrangler.toml `crons = ["* * * * *"]`), run locally through `/__scheduled`. */
+export const CRON = '* * * * *';
+
+/** Triggers the scheduled handler every minute; one line per run in `<dataDir>/cron.log`, never overlapping. */
+function scheduleCron(url: string, dataDir: string): ReturnType<typeof setInterval> {
+  const log = join(dataDir, 'cron.log');
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
+      await res.body?.cancel();
+      appendFileSync(log, `${new Date().toISOString()} scheduled ${res.status} in ${Math.round(performance.now() - t0)} ms\n`);
+    } catch (err) {
+      appendFileSync(log, `${new Date().toISOString()} scheduled failed: ${(err as Error).message}\n`);
+    } finally {
+      running = false;
+    }
+  }, 60_000);
+  timer.unref();
+  return timer;
 }
 
 /** The printed summary: URLs and keys. */

@@ -67,6 +67,8 @@ export async function startDevServer(
     ownProcessGroup?: boolean;
     /** The devtools (inspector) port of the Worker, e.g. for a CPU profile (scripts/lib/cpu-profile.ts); wrangler's default otherwise. */
     inspectorPort?: number;
+    /** Serve `/__scheduled?cron=…` (wrangler's --test-scheduled), so a local clock can run the cron jobs. */
+    testScheduled?: boolean;
   } = {},
 ): Promise<DevServer> {
   const port = opts.port ?? DEFAULT_PORT;
@@ -84,6 +86,7 @@ export async function startDevServer(
   }
   const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
+  if (opts.testScheduled) args.push('--test-scheduled');
   if (opts.inspectorPort) args.push('--inspector-port', String(opts.inspectorPort), '--inspector-ip', '127.0.0.1');
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
   const child = spawn('npx', args, {

@@ -11,7 +11,7 @@ import { actOnList, type ServedList, traitsFromTrack } from '../../scripts/demo/
 import { TRAINER } from '../../scripts/demo/model-step.ts';
 import { recordingReporter } from '../../scripts/demo/progress.ts';
 import { Rng } from '../../scripts/demo/rng.ts';
-import { type RunningDemo, startDemo } from '../../scripts/demo/start-sequence.ts';
+import { CRON, type RunningDemo, startDemo } from '../../scripts/demo/start-sequence.ts';
 import { generateWorld, TINY_WORLD } from '../../scripts/demo/world.ts';
 import { freePort, ROOT } from '../../scripts/lib/local-worker.ts';
 
@@ -86,6 +86,10 @@ describe('npm start sequence (tiny world)', () => {
       expect(campaign?.id).toBeTruthy();
       expect(keys!.marketer.artistIds).toContain(campaign?.artistId);
       expect((await get(d, keys!.marketer.key, `/v1/campaigns/${campaign?.id}/report`)).status).toBe(200);
+      // The cron jobs run locally too (wrangler dev runs no cron; npm start triggers them every minute).
+      const cron = await fetch(`${d.url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
+      expect(cron.status).toBe(200);
+      expect(first.lines.some((l) => l.includes('scheduled jobs (rollup refresh, archive) run every minute'))).toBe(true);
       // The editorial team published its playlists; listeners have generated playlists.
       const editorial = d.state.editorial;
       expect(editorial?.playlists.length).toBeGreaterThanOrEqual(2);
