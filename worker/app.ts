@@ -4,7 +4,7 @@ import { OPENAPI_PATH, openApiDocument } from './docs/openapi-document.ts';
 import { renderReference, withStyleNonce } from './docs/render-reference.ts';
 import { ApiError, errorBody, renderError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
-import { knownQuery } from './middleware/known-query.ts';
+import { knownQuery, type RegisteredRoute } from './middleware/known-query.ts';
 import { rateLimitPerKey } from './middleware/rate-limit.ts';
 import { DOCS_PATH, securityHeaders } from './middleware/security-headers.ts';
 import { adminArchive } from './routes/admin-archive.ts';
@@ -35,7 +35,10 @@ const servedDocument = () => {
   document ??= openApiDocument(app);
   return document;
 };
-const checkQuery = knownQuery(servedDocument);
+// Compiled at the first request with a query string, from the registry (no document is generated).
+const checkQuery = knownQuery(() =>
+  app.openAPIRegistry.definitions.flatMap((d) => (d.type === 'route' ? [d.route as RegisteredRoute] : [])),
+);
 
 // Outermost, so the headers land on every response, errors and 404s included.
 app.use('*', securityHeaders);

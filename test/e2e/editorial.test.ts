@@ -7,16 +7,13 @@
  * Screenshots land in test-output/screenshots/editorial-*.png.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
+import { apiCall } from '../../scripts/lib/local-worker.ts';
 import { type Browser, CHROMIUM, hasChromium, INSTALL_HINT, launchBrowser } from './browser.ts';
 import { BOSSA_FAN, BOTH_SIDES, SYNTH_FAN, seedEditorWorld } from './editor-world.ts';
 import { E2E_PERSIST, type E2eWorker, startE2eWorker } from './server.ts';
-
-const SHOTS = join(ROOT, 'test-output/screenshots');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+import { dashboardSession, inCi, SHOTS, watchedPage } from './session.ts';
 
 type Editorial = { id: string; title: string; status: string; tracks: { track_id: string; title: string | null }[] };
 type Recs = { items: { track_id: string; source: string; playlist_id: string | null; reason: string }[] };
@@ -55,12 +52,7 @@ describe.skipIf(!hasChromium && !inCi)('Editorial playlists in chromium', () => 
     adminToken = worker.adminToken;
     ({ appKey, artistKey, editorKey } = await seedEditorWorld(url, adminToken, E2E_PERSIST));
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error(`[e2e] page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.text().includes('Content Security Policy')) cspMessages.push(m.text());
-      else if (m.type() === 'error') console.error(`[e2e] console: ${m.text()}`);
-    });
+    page = await watchedPage(browser, cspMessages);
     console.log(`[e2e] chromium ${CHROMIUM}, worker ${url}`);
   });
 
@@ -69,21 +61,10 @@ describe.skipIf(!hasChromium && !inCi)('Editorial playlists in chromium', () => 
     await worker?.server.stop();
   });
 
-  const shot = async (name: string) => {
-    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 20_000 });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const signIn = async (key: string) => {
-    await page.goto(url);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
-  const signOut = async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').waitFor();
-  };
-  const nav = () => page.getByRole('navigation', { name: 'Views' });
+  const { shot, signIn, signOut, nav } = dashboardSession(
+    () => page,
+    () => url,
+  );
   const listedTitles = () => page.getByTestId('playlist-track-title').allTextContents();
   const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
 

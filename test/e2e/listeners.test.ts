@@ -6,16 +6,13 @@
  * Screenshots land in test-output/screenshots/listener-*.png.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
+import { apiCall } from '../../scripts/lib/local-worker.ts';
 import { type Browser, CHROMIUM, hasChromium, INSTALL_HINT, launchBrowser } from './browser.ts';
 import { BOTH_SIDES, NO_HISTORY, seedListenerWorld } from './listener-world.ts';
 import { E2E_PERSIST, type E2eWorker, startE2eWorker } from './server.ts';
-
-const SHOTS = join(ROOT, 'test-output/screenshots');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+import { dashboardSession, inCi, SHOTS, watchedPage } from './session.ts';
 
 type PlaylistList = { playlists: { kind: string; title: string; tracks: number; period: string | null }[] };
 type Playlist = { title: string; cold_start: string; items: { title: string; artist_name: string; reason: string }[] };
@@ -36,12 +33,7 @@ describe.skipIf(!hasChromium && !inCi)('Listener preview in chromium', () => {
     url = worker.server.url;
     ({ appKey, artistKey } = await seedListenerWorld(url, worker.adminToken, E2E_PERSIST));
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error(`[e2e] page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.text().includes('Content Security Policy')) cspMessages.push(m.text());
-      else if (m.type() === 'error') console.error(`[e2e] console: ${m.text()}`);
-    });
+    page = await watchedPage(browser, cspMessages);
     console.log(`[e2e] chromium ${CHROMIUM}, worker ${url}`);
   });
 
@@ -50,21 +42,10 @@ describe.skipIf(!hasChromium && !inCi)('Listener preview in chromium', () => {
     await worker?.server.stop();
   });
 
-  const shot = async (name: string) => {
-    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 20_000 });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const signIn = async (key: string) => {
-    await page.goto(url);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
-  const signOut = async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').waitFor();
-  };
-  const nav = () => page.getByRole('navigation', { name: 'Views' });
+  const { shot, signIn, signOut, nav } = dashboardSession(
+    () => page,
+    () => url,
+  );
   const trackTitles = () => page.getByTestId('playlist-view').getByTestId('track-title').allTextContents();
 
   async function api<T>(path: string): Promise<T> {

@@ -7,19 +7,16 @@
  * Screenshots land in test-output/screenshots/playlists-*.png.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount } from '../../dashboard/src/lib/format.ts';
 import { type Placement, type Placements, playlistName, positionText, signed, utcDay } from '../../dashboard/src/lib/placements.ts';
 import { presetRange } from '../../dashboard/src/lib/range.ts';
-import { apiCall, ROOT } from '../../scripts/lib/local-worker.ts';
+import { apiCall } from '../../scripts/lib/local-worker.ts';
 import { type Browser, CHROMIUM, hasChromium, INSTALL_HINT, launchBrowser } from './browser.ts';
 import { type PlacementsWorld, QUIET_ARTIST, seedPlacementsWorld } from './placements-world.ts';
 import { E2E_PERSIST, type E2eWorker, startE2eWorker } from './server.ts';
-
-const SHOTS = join(ROOT, 'test-output/screenshots');
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+import { dashboardSession, inCi, SHOTS, watchedPage } from './session.ts';
 
 describe.skipIf(!hasChromium && !inCi)('Artist playlists in chromium', () => {
   let worker: E2eWorker | undefined;
@@ -36,12 +33,7 @@ describe.skipIf(!hasChromium && !inCi)('Artist playlists in chromium', () => {
     url = worker.server.url;
     world = await seedPlacementsWorld(url, worker.adminToken, E2E_PERSIST);
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error(`[e2e] page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.text().includes('Content Security Policy')) cspMessages.push(m.text());
-      else if (m.type() === 'error' && !m.text().includes('403')) console.error(`[e2e] console: ${m.text()}`);
-    });
+    page = await watchedPage(browser, cspMessages, (text) => text.includes('403'));
     console.log(`[e2e] chromium ${CHROMIUM}, worker ${url}`);
   });
 
@@ -50,21 +42,10 @@ describe.skipIf(!hasChromium && !inCi)('Artist playlists in chromium', () => {
     await worker?.server.stop();
   });
 
-  const shot = async (name: string) => {
-    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 20_000 });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const signIn = async (key: string) => {
-    await page.goto(url);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
-  const signOut = async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').waitFor();
-  };
-  const nav = () => page.getByRole('navigation', { name: 'Views' });
+  const { shot, signIn, signOut, nav } = dashboardSession(
+    () => page,
+    () => url,
+  );
   const table = () => page.getByTestId('placements-table');
   const kpi = (id: string) => page.getByTestId(id).locator('[data-kpi-value]').textContent();
   /** The table's rows, each as its cells' text. */

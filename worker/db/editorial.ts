@@ -117,16 +117,13 @@ export async function listEditorial(db: Db, statuses: readonly EditorialStatus[]
   return results.map(fromRaw);
 }
 
-/** Published playlists with a slot whose schedule covers `now`: what personalised lists blend in. */
-export async function activeEditorialSlots(db: Db, now: number): Promise<EditorialRow[]> {
+/** Published playlists with a slot, whatever their schedule (the caller checks it against its clock). */
+export async function slottedEditorial(db: Db): Promise<EditorialRow[]> {
   const { results } = await db.$client
     .prepare(
-      `SELECT ${COLUMNS} FROM editorial_playlists
-       WHERE status = 'published' AND slot_position IS NOT NULL
-         AND (starts_at IS NULL OR starts_at <= ?1) AND (ends_at IS NULL OR ends_at > ?1)
+      `SELECT ${COLUMNS} FROM editorial_playlists WHERE status = 'published' AND slot_position IS NOT NULL
        ORDER BY slot_position, published_at, id`,
     )
-    .bind(now)
     .all<Raw>();
   return results.map(fromRaw);
 }

@@ -1,14 +1,18 @@
 /**
  * One rule for every route: a query parameter the operation does not declare is refused (400,
  * `unrecognized_keys`, path `query.<name>`) rather than silently ignored, as unknown body fields are.
- * The declared parameters come from the served OpenAPI document, so a new route needs nothing here.
+ * The declared parameters come from the routes' own query schemas (the registry the OpenAPI document
+ * is generated from, without generating it), so a new route needs nothing here.
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
 import { validationError } from '../errors.ts';
 
-interface Document {
-  paths?: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+/** A route as the OpenAPI registry holds it: full path (`/v1/users/{userId}/next`), method, query schema. */
+export interface RegisteredRoute {
+  method: string;
+  path: string;
+  request?: { query?: unknown };
 }
 
 interface Operation {
@@ -19,28 +23,26 @@ interface Operation {
   allowed: ReadonlySet<string>;
 }
 
-function compile(doc: Document): Operation[] {
+function compile(routes: readonly RegisteredRoute[]): Operation[] {
   const out: Operation[] = [];
-  for (const [template, item] of Object.entries(doc.paths ?? {})) {
-    const segments = template.split('/').filter(Boolean);
+  for (const route of routes) {
+    const shape = (route.request?.query as { shape?: Record<string, unknown> } | undefined)?.shape;
+    const segments = route.path.split('/').filter(Boolean);
     const pattern = new RegExp(
       `^/${segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}/?$`,
     );
     const literal = segments.filter((s) => !/^\{.+\}$/.test(s)).length;
-    for (const [method, op] of Object.entries(item)) {
-      const allowed = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
-      out.push({ method: method.toUpperCase(), pattern, literal, allowed });
-    }
+    out.push({ method: route.method.toUpperCase(), pattern, literal, allowed: new Set(Object.keys(shape ?? {})) });
   }
   // Most specific first: `/v1/users/{id}/playlists` before a template with more parameters.
   return out.sort((a, b) => b.literal - a.literal);
 }
 
-/** @example app.use('/v1/*', knownQuery(() => servedDocument())) */
-export function knownQuery(document: () => unknown) {
+/** @example app.use('/v1/*', knownQuery(() => app.openAPIRegistry.definitions.flatMap((d) => (d.type === 'route' ? [d.route] : [])))) */
+export function knownQuery(routes: () => readonly RegisteredRoute[]) {
   let operations: Operation[] | null = null;
   return createMiddleware<AppEnv>(async (c, next) => {
-    operations ??= compile(document() as Document);
+    operations ??= compile(routes());
     const url = new URL(c.req.url);
     if (url.search.length > 1) {
       const op = operations.find((o) => o.method === c.req.method && o.pattern.test(url.pathname));

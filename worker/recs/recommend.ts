@@ -262,10 +262,9 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   }
 
   for (let i = 0; i < cat.size; i++) if (blocked[i] === 1) rel[i] = Number.NEGATIVE_INFINITY;
-  // The artists the listener plays (from the taste this list is built on).
-  const knownArtists = new Set<number>();
-  for (const [i] of tasteItems) if ((cat.artistOf[i] as number) >= 0) knownArtists.add(cat.artistOf[i] as number);
-  if (opts.knownArtistLift) {
+  // Release Radar only: the artists the listener plays (from the taste this list is built on) rise.
+  const knownArtists = opts.knownArtistLift ? new Set(tasteItems.map(([i]) => cat.artistOf[i] as number).filter((a) => a >= 0)) : undefined;
+  if (knownArtists && opts.knownArtistLift) {
     for (const a of knownArtists) {
       for (const i of cat.tracksOfArtist[a] ?? [])
         if (rel[i] !== Number.NEGATIVE_INFINITY) rel[i] = (rel[i] as number) + opts.knownArtistLift;
@@ -362,7 +361,7 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
     now,
     playing: playing ?? null,
     playingPhrase: opts.nowPlayingPhrase ?? 'follow',
-    newFrom: opts.knownArtistLift ? knownArtists : undefined,
+    newFrom: knownArtists,
     editorialTitles: new Map((input.editorial ?? []).map((e) => [e.playlistId, e.title])),
   };
   const items = picks.map((p: Pick) => ({

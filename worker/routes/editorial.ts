@@ -28,6 +28,7 @@ import {
   EditorialStatsSchema,
   EditorialUpdateRequest,
 } from '../editorial/schemas.ts';
+import { forgetSlottedPlaylists } from '../editorial/slots.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, validationError } from '../errors.ts';
 import { errorResponse } from '../schemas/error.ts';
@@ -164,6 +165,7 @@ editorial.openapi(
       publishedAt: null,
     };
     await insertEditorial(db, row);
+    forgetSlottedPlaylists();
     return c.json(await render(db, row), 201);
   },
 );
@@ -224,6 +226,7 @@ editorial.openapi(
       throw validationError([{ path: 'json.ends_at', code: 'custom', message: 'ends_at must be after starts_at' }]);
     }
     await updateEditorial(db, next);
+    forgetSlottedPlaylists();
     return c.json(await render(db, next), 200);
   },
 );
@@ -240,6 +243,7 @@ async function setStatus(c: Context<AppEnv>, id: string, status: EditorialStatus
     throw new ApiError(409, 'playlist_empty', 'An editorial playlist needs at least one track to be published');
   }
   await updateEditorial(db, next);
+  forgetSlottedPlaylists();
   return c.json(await render(db, next), 200);
 }
 

@@ -93,6 +93,14 @@ interface Served extends StoredPlaylist {
   storedPeriod: string | null;
 }
 
+/** A stored playlist as served: stored lists are personal, kept for `period`. */
+const asServed = (p: StoredPlaylist, g: keyof typeof GROUPS, period: string): Served => ({
+  ...p,
+  surface: SURFACE_OF[g],
+  coldStart: 'none',
+  storedPeriod: period,
+});
+
 const newRecId = () => `rec_${crypto.randomUUID().replaceAll('-', '')}`;
 
 /** Logs a served playlist's impressions after the response (a list is never slowed by its log). */
@@ -140,7 +148,7 @@ async function playlistsOf(c: Context<AppEnv>, userId: string, groups: ReadonlyA
     const period = periods[g];
     const kept = stored.filter((p) => p.period === period && groupOf(p.kind) === g);
     if (kept.length > 0) {
-      out.push(...kept.map((p) => ({ ...p, surface: SURFACE_OF[g], coldStart: 'none' as const, storedPeriod: period })));
+      out.push(...kept.map((p) => asServed(p, g, period)));
       continue;
     }
     input ??= await generationInput(c, db, userId, now);
@@ -163,10 +171,10 @@ async function playlistsOf(c: Context<AppEnv>, userId: string, groups: ReadonlyA
       storedPeriod: p.rec.coldStart === 'none' ? period : null,
     }));
     const personal = served.filter((p) => p.storedPeriod !== null);
-    const kept2 = personal.length > 0 ? await storePlaylistGroup(db, userId, period, personal, group.kinds) : null;
-    if (kept2 && !kept2.inserted) {
+    const saved = personal.length > 0 ? await storePlaylistGroup(db, userId, period, personal, group.kinds) : null;
+    if (saved && !saved.inserted) {
       // A concurrent request stored its generation first: serve that one, log nothing.
-      out.push(...kept2.playlists.map((p) => ({ ...p, surface: SURFACE_OF[g], coldStart: 'none' as const, storedPeriod: period })));
+      out.push(...saved.playlists.map((p) => asServed(p, g, period)));
       continue;
     }
     for (const p of served) logImpressions(c, db, userId, p, now);

@@ -4,10 +4,10 @@ import { localClock } from '../analytics/clock.ts';
 import { requireRole } from '../auth/principal.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
-import { activeEditorialSlots, type EditorialRow } from '../db/editorial.ts';
+import type { EditorialRow } from '../db/editorial.ts';
 import { insertServedList, listenerHistory } from '../db/recs.ts';
 import { findUser } from '../db/users.ts';
-import { slotsForRequest } from '../editorial/slots.ts';
+import { slotsForRequest, slottedPlaylists } from '../editorial/slots.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import type { ListeningContext } from '../recs/context.ts';
@@ -65,7 +65,7 @@ async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoos
 /** Editorial slots live now; a recommendation never fails because of editorial curation. */
 async function editorialOf(db: Db, now: number): Promise<EditorialRow[]> {
   try {
-    return await activeEditorialSlots(db, now);
+    return await slottedPlaylists(db, now);
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', message: `editorial slots unavailable: ${(err as Error).message}` }));
     return [];
@@ -124,7 +124,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   // No context sent: the local time where the listener is, when their time zone is known.
   if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);
   const contextFrom = listening ? ('request' as const) : opts.context ? ('time_zone' as const) : null;
-  const editorial = slotsForRequest(editorialRows, { surface, country: user?.country ?? null });
+  const editorial = slotsForRequest(editorialRows, { surface, country: user?.country ?? null, now });
   const rec = await recommend({ model, catalogue, events, boosts, now, editorial }, opts, timer);
   const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;
   const context = JSON.stringify({
