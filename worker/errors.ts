@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './env.ts';
+import { logger } from './log.ts';
 
 /** One problem with one field of a request, addressed by its path (`events[3].ts`). */
 export interface FieldIssue {
@@ -64,6 +65,6 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
     const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
     return c.json(errorBody(code, err.message || 'Bad request'), err.status);
   }
-  console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), message: err.message, stack: err.stack }));
+  logger({ requestId: c.get('requestId') }).error('unhandled error', err, { method: c.req.method, path: c.req.path });
   return c.json(errorBody('internal_error', `Internal error; quote request id ${c.get('requestId')}`), 500);
 }

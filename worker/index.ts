@@ -1,17 +1,10 @@
-import { refreshStaleAnalytics } from './analytics/scheduled.ts';
 import { app } from './app.ts';
-import { archiveOnSchedule } from './archive/scheduled.ts';
+import { queue, scheduled } from './jobs/index.ts';
 
 export { RollupApplier } from './rollups/applier.ts';
 
 export default {
   fetch: app.fetch,
-  // Rollups first: the archive only moves days whose rollups are current. archiveOnSchedule never throws.
-  scheduled: async (controller, env) => {
-    try {
-      await refreshStaleAnalytics(env, controller.scheduledTime);
-    } finally {
-      await archiveOnSchedule(env, controller.scheduledTime);
-    }
-  },
+  scheduled,
+  queue,
 } satisfies ExportedHandler<Env>;

@@ -10,15 +10,14 @@ import {
   BUNDLE_FORMAT,
   CONTENT_FILE,
   type ContentFeature,
-  type EventWeights,
   ITEMS_FILE,
   MANIFEST_FILE,
   type Manifest,
-  parseManifest,
+  openBundle,
   SCORER_FILE,
   TRANSITIONS_FILE,
-  verifyBundleFiles,
-} from './manifest.ts';
+} from '../../contract/bundle-manifest.ts';
+import type { EventWeights } from '../../contract/events.ts';
 
 export interface BundleContents {
   scorer: Uint8Array;
@@ -98,14 +97,13 @@ export interface LoadedBundle {
   files: Record<string, Uint8Array>;
 }
 
-/** Reads and fully verifies a bundle folder; throws a BundleError naming the field at fault. */
+/** Reads and fully verifies a bundle folder (openBundle); throws a BundleError naming the field at fault. */
 export async function readBundle(dir: string): Promise<LoadedBundle> {
-  const manifest = parseManifest(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
-  const files: Record<string, Uint8Array> = {};
-  for (const name of Object.values(manifest.files)) {
-    files[name] = await readFile(join(dir, name)).catch(() => new Uint8Array(0));
-    if (files[name].length === 0) delete files[name];
-  }
-  const { itemIds } = await verifyBundleFiles(manifest, files);
+  const { manifest, itemIds, files } = await openBundle(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')), (name) =>
+    readFile(join(dir, name)).then(
+      (b) => (b.length > 0 ? new Uint8Array(b) : null),
+      () => null,
+    ),
+  );
   return { manifest, itemIds, files };
 }

@@ -1,7 +1,7 @@
 /**
  * Picks the training source named on the command line and returns it in the trainer's one shape.
  */
-import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, type EventWeights } from '../bundle/manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, type EventWeights } from '../../contract/events.ts';
 import type { TrainingInput } from '../train/pipeline.ts';
 import { readHetrec } from './read-hetrec.ts';
 import { readInteractionsCsv } from './read-interactions-csv.ts';

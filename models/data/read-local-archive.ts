@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parquetReadObjects } from 'hyparquet';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { TRAINER_COLUMNS } from '../../contract/archive-layout.ts';
 
 /** `bucket_name` of the ARCHIVE binding in wrangler.toml: the name wrangler dev stores it under. */
 export const LOCAL_ARCHIVE_BUCKET = 'backbeat-archive';
@@ -78,7 +79,7 @@ export async function readLocalArchive(persistTo: string, d1File: string, bucket
       if (digest !== part.sha256) throw new Error(`archive part ${part.key}: SHA-256 ${digest} differs from the manifest's ${part.sha256}`);
       const rows = (await parquetReadObjects({
         file: bytes,
-        columns: ['event_id', 'user_id', 'track_id', 'type', 'ts', 'ms_played'],
+        columns: [...TRAINER_COLUMNS],
       })) as Record<string, unknown>[];
       if (rows.length !== part.rows) throw new Error(`archive part ${part.key}: ${rows.length} rows, the manifest says ${part.rows}`);
       for (const r of rows) {

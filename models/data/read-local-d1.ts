@@ -9,11 +9,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 // The catalogue's audio-feature columns come from the Worker's catalogue module, which owns the table.
-import { AUDIO_FEATURES } from '../../worker/db/audio-features.ts';
-import type { EventWeights } from '../bundle/manifest.ts';
-import { logSessions, type SessionEvent } from '../session/weights.ts';
+import { AUDIO_FEATURES } from '../../contract/audio-features.ts';
+import type { EventWeights } from '../../contract/events.ts';
+import { decay, eventWeight, type ListeningEvent } from '../../contract/events.ts';
+import { logSessions, type SessionEvent } from '../../contract/session-weights.ts';
 import { emptyContent, type ItemContent } from './content-rows.ts';
-import { decay, eventWeight, type ListeningEvent } from './event-weights.ts';
 import { IdIndex, type Interactions, interactionsFrom, TripletBuffer } from './interactions.ts';
 import { type ArchivedEvent, readLocalArchive } from './read-local-archive.ts';
 

@@ -7,7 +7,7 @@
  * items of training (an editor's "Top Hits") and 25 items drawn at random (picks the data does not
  * support at all).
  */
-import { SCORER_FILE } from '../bundle/manifest.ts';
+import { SCORER_FILE } from '../../contract/bundle-manifest.ts';
 import { readHetrec, tagContent } from '../data/read-hetrec.ts';
 import { ScorerSession } from '../onnx/runtime.ts';
 import type { TrainingParams } from '../train/pipeline.ts';

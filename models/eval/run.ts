@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENT_FILE, DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, SCORER_FILE } from '../bundle/manifest.ts';
+import { CONTENT_FILE, SCORER_FILE } from '../../contract/bundle-manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../contract/events.ts';
 import { type LoadedBundle, readBundle, writeBundle } from '../bundle/write.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 import type { Interactions } from '../data/interactions.ts';

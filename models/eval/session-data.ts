@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SessionEvent } from '../../contract/session-weights.ts';
 import { generateWorld } from '../../scripts/demo/world.ts';
-import type { SessionEvent } from '../session/weights.ts';
 
 /** Where the Last.fm 1K excerpt is looked for: `LASTFM1K_DIR`, else ../shared/data beside the repository. */
 export const DEFAULT_LASTFM1K =

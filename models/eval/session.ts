@@ -3,16 +3,13 @@
  * user the last 20 % of their plays in time are test, and each test play is predicted from every
  * event before it, as the Worker would at that moment. Compared: popularity, the plain MF list
  * (fold-in of the whole recency-decayed history), MF with the session weights added
- * (session/weights.ts), the transition model alone (session/transitions.ts) and a blend of the two.
+ * (contract/session-weights.ts), the transition model alone (session/transitions.ts) and a blend of the two.
  *
  * hit@10 = share of test plays whose item is in the top 10; MRR@10 = mean of 1/rank over test plays
  * (0 when rank > 10). Nothing is excluded from the ranking: repeats are most of music listening.
  * A test item outside the training catalogue is a miss for every method.
  */
-import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../bundle/manifest.ts';
-import { decay, eventWeight } from '../data/event-weights.ts';
-import { IdIndex, interactionsFrom, TripletBuffer } from '../data/interactions.ts';
-import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, transitionScores } from '../session/transitions.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, decay, eventWeight } from '../../contract/events.ts';
 import {
   DEFAULT_SESSION_OPTIONS,
   logSessions,
@@ -20,7 +17,9 @@ import {
   type SessionOptions,
   sessionOf,
   sessionWeights,
-} from '../session/weights.ts';
+} from '../../contract/session-weights.ts';
+import { IdIndex, interactionsFrom, TripletBuffer } from '../data/interactions.ts';
+import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, transitionScores } from '../session/transitions.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../train/defaults.ts';
 import { type FoldInModel, scoreHistory } from '../train/fold-in.ts';
 import { trainModels } from '../train/pipeline.ts';

@@ -1,7 +1,7 @@
 /**
  * Exports the content model as ONNX: features · scale, row L2 normalisation, MatMul + Add.
  */
-import { CONTENT_IO } from '../bundle/manifest.ts';
+import { CONTENT_IO } from '../../contract/bundle-manifest.ts';
 import type { ContentModel } from '../train/content-model.ts';
 import { GraphBuilder } from './graph.ts';
 

@@ -3,7 +3,7 @@
  * runs serialised, like the Worker will do. Used to verify every exported file and to evaluate.
  */
 import * as ort from 'onnxruntime-web';
-import { CONTENT_IO, SCORER_IO } from '../bundle/manifest.ts';
+import { CONTENT_IO, SCORER_IO } from '../../contract/bundle-manifest.ts';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';

@@ -7,7 +7,7 @@
  * so CG converges in a few dozen steps to float32 precision instead of needing ~D.
  * Repeated history items are summed first (ScatterElements add), as in training.
  */
-import { SCORER_IO, SCORER_ITEM_EMBEDDINGS } from '../bundle/manifest.ts';
+import { SCORER_IO, SCORER_ITEM_EMBEDDINGS } from '../../contract/bundle-manifest.ts';
 import { rowRegularization } from '../train/confidence.ts';
 import type { FoldInModel } from '../train/fold-in.ts';
 import { invertSpd, plusDiagonal } from '../train/linalg.ts';

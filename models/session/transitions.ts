@@ -5,6 +5,8 @@
  * Pure functions over dense item indices; typed arrays throughout.
  */
 
+import type { Transitions } from '../../contract/transitions-file.ts';
+
 export interface TransitionParams {
   /** b counts as following a when it is played within the next `window` plays of the same session */
   window: number;
@@ -13,15 +15,6 @@ export interface TransitionParams {
 }
 
 export const DEFAULT_TRANSITION_PARAMS: Readonly<TransitionParams> = Object.freeze({ window: 3, topK: 100 });
-
-/** Row-normalised transitions as compressed sparse rows: row a spans indptr[a] .. indptr[a+1]. */
-export interface Transitions {
-  nItems: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  /** P(b | a) over the kept neighbours of a; each non-empty row sums to 1 */
-  values: Float32Array;
-}
 
 /**
  * Counts c(a, b) = Σ over sessions and positions i < j ≤ i + window with s_i = a, s_j = b of

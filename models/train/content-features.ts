@@ -3,8 +3,9 @@
  * common genres one-hot, the most common tags as presence flags. Rare genres/tags are dropped: a
  * column seen on one or two items cannot generalise to a new one.
  */
-import { contentFeatureVector } from '../bundle/content-features.ts';
-import type { ContentFeature } from '../bundle/manifest.ts';
+
+import type { ContentFeature } from '../../contract/bundle-manifest.ts';
+import { contentFeatureVector } from '../../contract/content-features.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 
 export interface FeatureOptions {

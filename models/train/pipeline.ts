@@ -3,14 +3,15 @@
  * collaborative model, fit the content model, place never-played catalogue items with it, export
  * both graphs and check each against its TypeScript twin in onnxruntime before anything is written.
  */
-import type { ContentFeature, EventWeights, Manifest } from '../bundle/manifest.ts';
-import { encodeTransitions } from '../bundle/transitions-file.ts';
+import type { ContentFeature, Manifest } from '../../contract/bundle-manifest.ts';
+import type { EventWeights } from '../../contract/events.ts';
+import { encodeTransitions, type Transitions } from '../../contract/transitions-file.ts';
 import type { BundleContents } from '../bundle/write.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 import type { Interactions } from '../data/interactions.ts';
 import { exportContent } from '../onnx/content.ts';
 import { exportScorer } from '../onnx/scorer.ts';
-import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, type Transitions } from '../session/transitions.ts';
+import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams } from '../session/transitions.ts';
 import { type AlsParams, type IterationReport, trainAls } from './als.ts';
 import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from './content-features.ts';
 import { type ContentModel, embedContent, fitContentModel } from './content-model.ts';

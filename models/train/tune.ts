@@ -3,7 +3,7 @@
  * training users only (the evaluation's test users are never passed in here).
  */
 
-import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../bundle/manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../contract/events.ts';
 import type { Interactions } from '../data/interactions.ts';
 import { itemPopularity } from '../eval/baselines.ts';
 import { popularityPercentiles } from '../eval/metrics.ts';

@@ -23,7 +23,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { COMPLETION_SHARE, DAY_MS, SKIP_BEFORE_MS, STREAM_MIN_MS } from '../../worker/analytics/definitions.ts';
+import { COMPLETION_SHARE, DAY_MS, SKIP_BEFORE_MS, STREAM_MIN_MS } from '../../contract/events.ts';
 import { openLocalD1 } from '../lib/local-d1.ts';
 import { apiCall, applyLocalMigrations, freePort, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { formatMs, percentile } from '../lib/stats.ts';

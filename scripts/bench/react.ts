@@ -40,7 +40,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_FILE } from '../../models/bundle/manifest.ts';
+import { MANIFEST_FILE } from '../../contract/bundle-manifest.ts';
 import { loadWorld } from '../demo/load-world.ts';
 import { activateModel, activeModel, trainFromLocal, uploadBundle } from '../demo/model-step.ts';
 import { hashSeed, Rng } from '../demo/rng.ts';

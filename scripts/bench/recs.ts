@@ -35,7 +35,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_FILE } from '../../models/bundle/manifest.ts';
+import { MANIFEST_FILE } from '../../contract/bundle-manifest.ts';
 import { listenerHistory } from '../demo/history.ts';
 import { activateModel, trainFromLocal, uploadBundle } from '../demo/model-step.ts';
 import { chunks, sendAll } from '../demo/send-batches.ts';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MANIFEST_FILE, type Manifest } from '../../models/bundle/manifest.ts';
+import { MANIFEST_FILE, type Manifest } from '../../contract/bundle-manifest.ts';
 import { apiCall, ROOT } from '../lib/local-worker.ts';
 
 export const TRAINER = join(ROOT, 'models/cli/train.ts');

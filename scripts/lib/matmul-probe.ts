@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { type Manifest, SCORER_ITEM_EMBEDDINGS } from '../../models/bundle/manifest.ts';
+import { type Manifest, SCORER_ITEM_EMBEDDINGS } from '../../contract/bundle-manifest.ts';
+import { readFloatInitializer } from '../../contract/onnx-proto.ts';
 import { MATVEC_INPUT, matvecModel } from '../../worker/model/matvec-graph.ts';
-import { readFloatInitializer } from '../../worker/model/onnx-initializer.ts';
 import { percentile } from './stats.ts';
 
 ort.env.wasm.numThreads = 1;

@@ -10,11 +10,12 @@
  * The worker modules are imported by computed path: they are typed against the Workers runtime,
  * which this (Node) project does not load.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { registerHooks } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { OpenedBundle } from '../../contract/bundle-manifest.ts';
 import type { CpuProfile } from './cpu-profile.ts';
 import { localD1Client } from './d1-node.ts';
 import { openLocalD1 } from './local-d1.ts';
@@ -36,9 +37,6 @@ registerHooks({
 let workerRoot = new URL('../../worker/', import.meta.url);
 const worker = (path: string): Promise<Record<string, unknown>> => import(new URL(path, workerRoot).href);
 
-interface Manifest {
-  version: string;
-}
 interface LoadedModel {
   items: readonly string[];
   dims: number;
@@ -89,20 +87,17 @@ export interface InProcessServing {
  */
 export async function servingInProcess(persistTo: string, bundleDir: string): Promise<InProcessServing> {
   const { createDb } = (await worker('db/client.ts')) as { createDb: (d1: unknown) => unknown };
-  const { parseManifest } = (await import('../../models/bundle/manifest.ts')) as unknown as { parseManifest: (j: unknown) => Manifest };
-  const { bundleFileNames } = (await worker('model/bundle-store.ts')) as { bundleFileNames: (m: Manifest) => string[] };
-  const { loadModel } = (await worker('model/loaded-model.ts')) as {
-    loadModel: (m: Manifest, files: Record<string, Uint8Array>) => Promise<LoadedModel>;
-  };
+  const { openBundle } = await import('../../contract/bundle-manifest.ts');
+  const { loadModel } = (await worker('model/loaded-model.ts')) as { loadModel: (b: OpenedBundle) => Promise<LoadedModel> };
   const { buildCatalogue } = (await worker('recs/catalogue.ts')) as {
     buildCatalogue: (db: unknown, m: LoadedModel, now: number) => Promise<unknown>;
   };
   const db = createDb(localD1Client(openLocalD1(persistTo)));
-  const manifest = parseManifest(JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')));
-  const files: Record<string, Uint8Array> = {};
-  for (const name of bundleFileNames(manifest)) files[name] = new Uint8Array(readFileSync(join(bundleDir, name)));
   let t0 = performance.now();
-  const model = await loadModel(manifest, files);
+  const bundle = await openBundle(JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')), async (name) =>
+    existsSync(join(bundleDir, name)) ? new Uint8Array(readFileSync(join(bundleDir, name))) : null,
+  );
+  const model = await loadModel(bundle);
   const loadModelMs = performance.now() - t0;
   const now = Date.now();
   t0 = performance.now();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../contract/events.ts';
 import { DEFAULT_HETREC, readHetrec } from '../../models/data/read-hetrec.ts';
 import { itemPopularity } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';

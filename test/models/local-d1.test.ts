@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_WEIGHTS } from '../../models/bundle/manifest.ts';
-import { decay, eventWeight } from '../../models/data/event-weights.ts';
+import { DEFAULT_EVENT_WEIGHTS, decay, eventWeight } from '../../contract/events.ts';
 import { findLocalD1, readLocalD1 } from '../../models/data/read-local-d1.ts';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_WEIGHTS } from '../../models/bundle/manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS } from '../../contract/events.ts';
 import { toCsr } from '../../models/data/interactions.ts';
 import { exportContent } from '../../models/onnx/content.ts';
 import { allCandidates, ContentSession, ScorerSession } from '../../models/onnx/runtime.ts';

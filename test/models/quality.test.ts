@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../models/bundle/manifest.ts';
+import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../contract/events.ts';
 import { readInteractionsCsv } from '../../models/data/read-interactions-csv.ts';
 import { itemPopularity, popularityRanker } from '../../models/eval/baselines.ts';
 import { popularityPercentiles } from '../../models/eval/metrics.ts';

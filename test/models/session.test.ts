@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type SessionEvent, sessionOf, sessionWeights } from '../../contract/session-weights.ts';
 import { DEFAULT_SESSION_EVAL, evaluateSessions, playSequences } from '../../models/eval/session.ts';
 import { DEFAULT_LASTFM1K, type LogEvent, lastfm1kPresent, readLastfm1k } from '../../models/eval/session-data.ts';
 import { fitTransitions, transitionScores } from '../../models/session/transitions.ts';
-import { type SessionEvent, sessionOf, sessionWeights } from '../../models/session/weights.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 1, 12);

@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DAY_MS, SKIP_BEFORE_MS, STREAM_MIN_MS } from '../../contract/events.ts';
 import { findLocalD1 } from '../../models/data/read-local-d1.ts';
 import {
   apiCall,
@@ -40,7 +41,6 @@ import {
   freePort,
   startDevServer,
 } from '../../scripts/lib/local-worker.ts';
-import { DAY_MS, SKIP_BEFORE_MS, STREAM_MIN_MS } from '../../worker/analytics/definitions.ts';
 
 const persistTo = mkdtempSync(join(tmpdir(), 'backbeat-durability-'));
 const ADMIN = `durability-admin-${randomBytes(12).toString('hex')}`;

@@ -1,6 +1,7 @@
 /**
  * The metric definitions of the product brief (shared/spec/product.md), once, for the API, the
- * rollups and the dashboard's labels and tooltips. Pure: no Worker, Node or database imports.
+ * rollups and the dashboard's labels and tooltips. Pure: no Worker, Node or database imports. What a
+ * stream, a completion and a counted skip are lives in contract/events.ts, shared with the trainer.
  *
  * How a play is identified: a *play* is one `play_end` or `skip` event (the event that closes a
  * listen and carries `ms_played`). *Plays started* counts `play_start` events; when a client sends
@@ -8,15 +9,8 @@
  * (every ended play was started), so rates never exceed 100 % because of a missing start.
  */
 
-/** The industry's 30-second rule: a play counts as a stream from this many ms played. */
-export const STREAM_MIN_MS = 30_000;
-/** A play completes when it reaches this share of the track's duration. */
-export const COMPLETION_SHARE = 0.9;
-/** A skip counts toward the skip rate when it happens before this many ms. */
-export const SKIP_BEFORE_MS = 30_000;
 /** Skip positions are bucketed in tenths of the track. */
 export const SKIP_POSITION_BINS = 10;
-export const DAY_MS = 86_400_000;
 
 export type Unit = 'count' | 'ratio' | 'per_1000_streams' | 'users';
 
@@ -74,21 +68,6 @@ export const BREAKDOWNS = {
 /** Thresholds of the engagement tiers (per listener, over the period). */
 export const TIERS = { superMinCompletions: 10, superMinNetSaves: 1, engagedMinStreams: 3 } as const;
 export type Tier = 'super' | 'engaged' | 'light';
-
-/** @example isStream(31_000) // true */
-export function isStream(msPlayed: number): boolean {
-  return msPlayed >= STREAM_MIN_MS;
-}
-
-/** @example isCompletion(180_000, 200_000) // true (90 %) */
-export function isCompletion(msPlayed: number, durationMs: number): boolean {
-  return durationMs > 0 && msPlayed >= COMPLETION_SHARE * durationMs;
-}
-
-/** @example isCountedSkip(12_000) // true */
-export function isCountedSkip(msPlayed: number): boolean {
-  return msPlayed < SKIP_BEFORE_MS;
-}
 
 /** Tenth of the track at which a skip happened, 0…9 (a skip past the end falls in the last bin). */
 export function skipDecile(msPlayed: number, durationMs: number): number {

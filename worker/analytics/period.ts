@@ -1,4 +1,4 @@
-import { DAY_MS } from './definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
 
 /** Epoch day (UTC) of a timestamp in ms. */
 export function epochDay(ms: number): number {

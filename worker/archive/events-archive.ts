@@ -15,7 +15,8 @@
  * is pending, or with events received in the last SETTLE_MS) are skipped: deltas and recomputes read
  * raw events, so they must stay until those have run.
  */
-import { DAY_MS } from '../analytics/definitions.ts';
+import { ARCHIVE_PREFIX, dayOfKey, dayString, partKey } from '../../contract/archive-layout.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import { ArchiveError, type Column, type EventRow, encodeEventsParquet, firstDifference, kindOf, parseEventsParquet } from './parquet.ts';
 
 export { ArchiveError, type Cell, type EventRow } from './parquet.ts';
@@ -62,16 +63,6 @@ export interface ArchiveResult {
   bytes: number;
   /** Cold days left in D1 by this run, and why (`rollup_pending`, `recently_received`, `not_settled`, `part_committed_already`). */
   skipped: { day: number; reason: string }[];
-}
-
-/** `YYYY-MM-DD` of an epoch day. */
-export function dayString(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The R2 prefix holding one day's parts (hive-style, so DuckDB and Spark read `day` as a column). */
-export function dayPrefix(day: number): string {
-  return `events/day=${dayString(day)}/`;
 }
 
 async function eventColumns(db: D1Database): Promise<Column[]> {
@@ -156,7 +147,7 @@ async function movePart(
 ): Promise<PartOutcome> {
   const ids = rows.map((r) => String(r.event_id));
   const idHash = await eventIdDigest(ids);
-  const key = `${dayPrefix(day)}part-${idHash.slice(0, 32)}.parquet`;
+  const key = partKey(day, idHash);
   const existing = await deps.db.prepare('SELECT 1 AS x FROM event_archive WHERE key = ?1').bind(key).first();
   // The same id set is committed already: these rows were re-ingested after archiving. Overwriting the
   // committed object is never safe, so they stay in D1 and the day is reported.
@@ -291,13 +282,6 @@ export interface SweepResult {
   truncated: boolean;
 }
 
-const dayOfKey = (key: string): number | null => {
-  const m = /^events\/day=(\d{4}-\d{2}-\d{2})\//.exec(key);
-  if (!m) return null;
-  const ms = Date.parse(`${m[1]}T00:00:00Z`);
-  return Number.isNaN(ms) ? null : ms / DAY_MS;
-};
-
 /**
  * Deletes orphans: objects under `events/` that the manifest does not list, left by runs that
  * crashed after writing (readers that list R2 directly, such as DuckDB over the folder, would
@@ -313,7 +297,7 @@ export async function sweepOrphans(deps: ArchiveDeps, o: { now: number; maxObjec
   const result: SweepResult = { examined: 0, deleted: [], truncated: false };
   let cursor: string | undefined;
   do {
-    const page = await deps.bucket.list({ prefix: 'events/', cursor, limit: Math.min(1000, maxObjects - result.examined) });
+    const page = await deps.bucket.list({ prefix: ARCHIVE_PREFIX, cursor, limit: Math.min(1000, maxObjects - result.examined) });
     result.examined += page.objects.length;
     const old = page.objects.filter((obj) => obj.uploaded.getTime() < o.now - ORPHAN_GRACE_MS);
     if (old.length > 0) {

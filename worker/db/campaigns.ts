@@ -1,6 +1,6 @@
-import { STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { GroupStats } from '../analytics/lift.ts';
 import type { Db } from './client.ts';
+import { streamSql } from './event-rules.ts';
 
 export interface CampaignRow {
   id: string;
@@ -130,7 +130,7 @@ export async function campaignOutcomes(db: Db, c: CampaignRow, from: number, to:
     .prepare(
       `WITH per_user AS (
          SELECT user_id,
-                sum(type IN ('play_end', 'skip') AND ms_played >= ${STREAM_MIN_MS}) AS streams,
+                sum(${streamSql('')}) AS streams,
                 sum(type = 'save') - sum(type = 'unsave') AS saves
          FROM events WHERE track_id = ?2 AND ts >= ?3 AND ts < ?4 GROUP BY user_id),
        shown AS (

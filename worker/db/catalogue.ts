@@ -1,6 +1,6 @@
-import { DAY_MS } from '../analytics/definitions.ts';
+import { AUDIO_FEATURES, type AudioFeature } from '../../contract/audio-features.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import type { TrackInput } from '../schemas/track.ts';
-import { AUDIO_FEATURES, type AudioFeature } from './audio-features.ts';
 import type { Db } from './client.ts';
 import { MARK_DAYS_UPSERT } from './rollups.ts';
 

@@ -1,5 +1,5 @@
-import { SKIP_BEFORE_MS, STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
+import { countedSkipSql, streamSql } from './event-rules.ts';
 
 export type EditorialStatus = 'draft' | 'published' | 'archived';
 
@@ -185,9 +185,9 @@ export async function editorialStats(
          imp AS (SELECT track_id, count(*) AS impressions FROM shown GROUP BY track_id),
          ev AS (
            SELECT track_id,
-                  coalesce(sum(type IN ('play_end', 'skip') AND ms_played >= ${STREAM_MIN_MS}), 0) AS streams,
+                  coalesce(sum(${streamSql('')}), 0) AS streams,
                   sum(type = 'save') AS saves,
-                  coalesce(sum(type = 'skip' AND ms_played < ${SKIP_BEFORE_MS}), 0) AS skips,
+                  coalesce(sum(${countedSkipSql('')}), 0) AS skips,
                   sum(type = 'play_start') AS starts
            FROM came GROUP BY track_id)
          SELECT k.track_id AS trackId, coalesce(imp.impressions, 0) AS impressions, coalesce(ev.streams, 0) AS streams,

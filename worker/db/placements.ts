@@ -1,5 +1,5 @@
-import { STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
+import { streamSql } from './event-rules.ts';
 
 /** Surfaces whose lists are playlists (generated ones); home lists and up next are not. */
 export const PLAYLIST_SURFACES = ['daily_mix', 'discover_weekly', 'release_radar', 'radio'] as const;
@@ -23,7 +23,7 @@ export interface PlacementRow {
   adds: number;
 }
 
-const STREAM = `e.type IN ('play_end', 'skip') AND e.ms_played >= ${STREAM_MIN_MS}`;
+const STREAM = streamSql('e');
 
 /**
  * Every playlist that carried one of the artist's tracks in [from, to):

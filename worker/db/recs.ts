@@ -1,6 +1,7 @@
-import { DAY_MS, STREAM_MIN_MS } from '../analytics/definitions.ts';
-import { AUDIO_FEATURES } from './audio-features.ts';
+import { AUDIO_FEATURES } from '../../contract/audio-features.ts';
+import { DAY_MS, PLAY_TYPES } from '../../contract/events.ts';
 import type { Db } from './client.ts';
+import { streamSql } from './event-rules.ts';
 
 /** One event of a user's history, as the recommender needs it. */
 export interface HistoryEvent {
@@ -73,9 +74,9 @@ export async function trackPlayCounts(db: Db, since: number): Promise<Array<{ tr
   const { results } = await db.$client
     .prepare(
       `SELECT track_id AS trackId,
-              sum(type = 'play_end' AND ms_played >= ${STREAM_MIN_MS}) AS streams,
+              coalesce(sum(${streamSql('')}), 0) AS streams,
               sum(type = 'play_start') AS starts
-       FROM events WHERE ts >= ?1 AND type IN ('play_start', 'play_end') GROUP BY track_id`,
+       FROM events WHERE ts >= ?1 AND type IN ('play_start', ${PLAY_TYPES.map((t) => `'${t}'`).join(', ')}) GROUP BY track_id`,
     )
     .bind(since)
     .all<{ trackId: string; streams: number; starts: number }>();

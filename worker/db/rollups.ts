@@ -1,15 +1,17 @@
+import { DAY_MS } from '../../contract/events.ts';
 import { localClock } from '../analytics/clock.ts';
-import { COMPLETION_SHARE, DAY_MS, SKIP_BEFORE_MS, SKIP_POSITION_BINS, STREAM_MIN_MS } from '../analytics/definitions.ts';
+import { SKIP_POSITION_BINS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
+import { completionSql, countedSkipSql, playSql, streamSql } from './event-rules.ts';
 
 // The definitions, spelled in SQL over `ev` (events joined with their track). Each predicate is 0 or
 // 1, never NULL: a comparison with a missing column (no source, no rec_id) is NULL in SQL, and a sum
 // of NULLs would break the rollups' NOT NULL columns for every artist.
 const known = (predicate: string) => `coalesce(${predicate}, 0)`;
-const PLAY = `ev.type IN ('play_end', 'skip')`;
-const STREAM = known(`${PLAY} AND ev.ms_played >= ${STREAM_MIN_MS}`);
-const COMPLETION = known(`${PLAY} AND ev.ms_played >= ${COMPLETION_SHARE} * ev.duration_ms`);
-const COUNTED_SKIP = known(`ev.type = 'skip' AND ev.ms_played < ${SKIP_BEFORE_MS}`);
+const PLAY = playSql('ev');
+const STREAM = known(streamSql('ev'));
+const COMPLETION = known(completionSql('ev', 'ev.duration_ms'));
+const COUNTED_SKIP = known(countedSkipSql('ev'));
 const ALGORITHMIC_STREAM = known(`${STREAM} AND (ev.rec_id IS NOT NULL OR ev.source IS 'algorithmic')`);
 const SKIP_DECILE = `min(${SKIP_POSITION_BINS - 1}, max(0, (ev.ms_played * ${SKIP_POSITION_BINS}) / ev.duration_ms))`;
 

@@ -1,7 +1,7 @@
-import { STREAM_MIN_MS } from '../analytics/definitions.ts';
 import type { SegmentRule } from '../segments/rules.ts';
 import { type GenreListening, TASTE_FEATURE_NAMES, type TasteFeature } from '../segments/taste.ts';
 import type { Db } from './client.ts';
+import { streamSql } from './event-rules.ts';
 
 type RuleOf<T extends SegmentRule['type']> = Extract<SegmentRule, { type: T }>;
 
@@ -63,7 +63,7 @@ export async function genreListening(db: Db, fromTs: number): Promise<GenreListe
     .prepare(
       `SELECT e.user_id AS userId, t.genre AS genre, count(*) AS streams, ${means}
        FROM events e JOIN tracks t ON t.id = e.track_id
-       WHERE e.ts >= ?1 AND e.type IN ('play_end', 'skip') AND e.ms_played >= ${STREAM_MIN_MS}
+       WHERE e.ts >= ?1 AND ${streamSql('e')}
        GROUP BY e.user_id, t.genre`,
     )
     .bind(fromTs)

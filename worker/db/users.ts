@@ -1,4 +1,4 @@
-import { DAY_MS } from '../analytics/definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import type { UserInput } from '../schemas/user.ts';
 import type { Db } from './client.ts';
 import { MARK_DAYS_UPSERT } from './rollups.ts';

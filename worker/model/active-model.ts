@@ -4,10 +4,10 @@
  * without a redeploy; loaded bundles are kept per version (the previous one too, so a switch back
  * is instant) and released beyond that.
  */
-import { BundleError, parseManifest } from '../../models/bundle/manifest.ts';
+import { BundleError } from '../../contract/bundle-manifest.ts';
 import type { Db } from '../db/client.ts';
 import { activeModelVersion, findModel } from '../db/models.ts';
-import { readBundleFiles } from './bundle-store.ts';
+import { openStoredBundle } from './bundle-store.ts';
 import { type LoadedModel, loadModel } from './loaded-model.ts';
 
 export const ACTIVE_VERSION_TTL_MS = 30_000;
@@ -46,8 +46,7 @@ export function modelOf(db: Db, bucket: R2Bucket, version: string): Promise<Load
   const load = (async () => {
     const row = await findModel(db, version);
     if (!row) throw new BundleError('version', `active model ${version} is not registered`);
-    const manifest = parseManifest(JSON.parse(row.manifest));
-    return loadModel(manifest, await readBundleFiles(bucket, manifest));
+    return loadModel(await openStoredBundle(bucket, row.manifest));
   })();
   load.catch(() => loaded.delete(version));
   loaded.set(version, load);

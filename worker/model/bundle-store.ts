@@ -2,7 +2,7 @@
  * Bundles in R2: the files of one version live under `models/<version>/<file>`, exactly as the
  * trainer wrote them on disk (../shared/spec/model-bundle.md).
  */
-import { BundleError, MANIFEST_FILE, type Manifest } from '../../models/bundle/manifest.ts';
+import { BundleError, MANIFEST_FILE, type Manifest, type OpenedBundle, openBundle } from '../../contract/bundle-manifest.ts';
 
 export function objectKey(version: string, file: string): string {
   return `models/${version}/${file}`;
@@ -25,18 +25,17 @@ export async function putBundle(
 }
 
 /**
- * Reads the files of a bundle from R2; throws naming the first missing file.
+ * Opens the bundle of a registered version from R2 (contract/bundle-manifest.ts's openBundle: read
+ * and verify in one pass); a file missing from R2 is a BundleError naming its key.
  *
- * @example const files = await readBundleFiles(env.MODELS, manifest); files['scorer.onnx'];
+ * @example const bundle = await openStoredBundle(env.MODELS, row.manifest);
  */
-export async function readBundleFiles(bucket: R2Bucket, manifest: Manifest): Promise<Record<string, Uint8Array>> {
-  const names = bundleFileNames(manifest);
-  const bodies = await Promise.all(names.map((name) => bucket.get(objectKey(manifest.version, name))));
-  const files: Record<string, Uint8Array> = {};
-  for (const [i, name] of names.entries()) {
-    const body = bodies[i];
-    if (!body) throw new BundleError('files', `model ${manifest.version}: ${objectKey(manifest.version, name)} is missing from R2`);
-    files[name] = new Uint8Array(await body.arrayBuffer());
-  }
-  return files;
+export function openStoredBundle(bucket: R2Bucket, manifestText: string): Promise<OpenedBundle> {
+  const manifestJson: unknown = JSON.parse(manifestText);
+  const version = (manifestJson as { version?: unknown }).version;
+  return openBundle(manifestJson, async (name) => {
+    const body = await bucket.get(objectKey(String(version), name));
+    if (!body) throw new BundleError('files', `model ${String(version)}: ${objectKey(String(version), name)} is missing from R2`);
+    return new Uint8Array(await body.arrayBuffer());
+  });
 }

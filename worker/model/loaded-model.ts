@@ -6,13 +6,13 @@ import {
   BundleError,
   CONTENT_IO,
   type Manifest,
+  type OpenedBundle,
   SCORER_IO,
   SCORER_ITEM_EMBEDDINGS,
-  verifyBundleFiles,
-} from '../../models/bundle/manifest.ts';
-import type { Transitions } from '../../models/session/transitions.ts';
+} from '../../contract/bundle-manifest.ts';
+import { readFloatInitializer } from '../../contract/onnx-proto.ts';
+import type { Transitions } from '../../contract/transitions-file.ts';
 import { MATVEC_INPUT, MATVEC_OUTPUT, matvecModel } from './matvec-graph.ts';
-import { readFloatInitializer } from './onnx-initializer.ts';
 import { createSession, type OrtSession, runSession, serialised, Tensor } from './onnx-runtime.ts';
 
 export interface ScoreResult {
@@ -94,13 +94,13 @@ export function unitRows(data: Float32Array, rows: number, width: number, dims: 
 }
 
 /**
- * Verifies a bundle's files against its manifest (sha256, shapes) and makes it ready to serve.
- * Throws a BundleError naming the field when the bundle breaks the contract.
+ * Makes an opened (verified) bundle ready to serve. Throws a BundleError naming the field when the
+ * scorer's embeddings cannot serve (wrong shape, a NaN factor).
  *
- * @example const model = await loadModel(manifest, await readBundleFiles(env.MODELS, manifest));
+ * @example const model = await loadModel(await openBundle(JSON.parse(row.manifest), readFromR2));
  */
-export async function loadModel(manifest: Manifest, files: Record<string, Uint8Array>): Promise<LoadedModel> {
-  const { itemIds, transitions } = await verifyBundleFiles(manifest, files);
+export async function loadModel(bundle: OpenedBundle): Promise<LoadedModel> {
+  const { manifest, files, itemIds, transitions } = bundle;
   const scorerBytes = files[manifest.files.scorer] as Uint8Array;
   const embedding = readFloatInitializer(scorerBytes, SCORER_ITEM_EMBEDDINGS);
   if (embedding?.dims.length !== 2) {

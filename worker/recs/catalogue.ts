@@ -4,8 +4,8 @@
  * seen (embedded by content.onnx when the bundle has one). Built once per isolate and model
  * version from D1 and refreshed in the background, so requests never read the whole catalogue.
  */
-import { type CatalogueRow, contentFeatureVector } from '../../models/bundle/content-features.ts';
-import { DAY_MS } from '../analytics/definitions.ts';
+import { type CatalogueRow, contentFeatureVector } from '../../contract/content-features.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import type { Db } from '../db/client.ts';
 import { CATALOGUE_COLUMNS, type CatalogueColumn, catalogueRows, trackImpressions, trackPlayCounts } from '../db/recs.ts';
 import { type LoadedModel, unitRows } from '../model/loaded-model.ts';

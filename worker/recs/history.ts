@@ -1,18 +1,18 @@
 /**
  * The user's taste at request time: recent events weighted by type and recency as the manifest
  * says (eventWeights, halfLifeDays) with the trainer's own functions, the current listening
- * session on top (models/session/weights.ts: the last plays weigh most, so the next list follows
+ * session on top (contract/session-weights.ts: the last plays weigh most, so the next list follows
  * what is playing now), plus what must not be recommended: recent plays, skips, unsaves and
  * `not_interested`, and the artists the listener said no to. Read on every request, so a save, a
  * skip or a "not interested" changes the very next list.
  */
-import type { EventWeights } from '../../models/bundle/manifest.ts';
-import { decay, eventWeight, STREAM_MS } from '../../models/data/event-weights.ts';
-import { SESSION_GAP_MS, sessionOf, sessionWeightsOf } from '../../models/session/weights.ts';
+import type { EventWeights } from '../../contract/events.ts';
+import { decay, eventWeight, SKIP_BEFORE_MS } from '../../contract/events.ts';
+import { SESSION_GAP_MS, sessionOf, sessionWeightsOf } from '../../contract/session-weights.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 
 /** A skip before this many ms is a rejection (the 30-second rule). */
-const SKIP_REJECT_MS = STREAM_MS;
+const SKIP_REJECT_MS = SKIP_BEFORE_MS;
 /** Skips within this window push their neighbours down (see `skips`). */
 const SKIP_WINDOW_MS = 7 * 86_400_000;
 /** Half-life of a skip's push on its neighbours: a skip a minute ago counts fully, one a day ago half. */
@@ -34,7 +34,7 @@ export interface Taste {
   /** Recent skips under 30 s, newest first, with their weight (1 now, ½ a day ago): their neighbours drop. */
   skips: Array<{ trackId: string; weight: number }>;
   /**
-   * The current session's tracks (models/session/weights.ts: plays less than 30 min apart, skips
+   * The current session's tracks (contract/session-weights.ts: plays less than 30 min apart, skips
    * left out), newest first, weighted SESSION_DECAY^position, doubled when saved or added to a
    * playlist in the session (at most 1): their neighbours rise.
    */
@@ -72,7 +72,7 @@ export function tasteOf(
         skips.push({ trackId: e.trackId, weight: 0.5 ** (Math.max(0, now - e.ts) / SKIP_HALF_LIFE_MS) });
       }
     }
-    // The trainer's own weighting (models/data/event-weights.ts), so serving sees what training saw.
+    // The trainer's own weighting (contract/events.ts), so serving sees what training saw.
     const w = eventWeight({ type: e.type, ts: e.ts, msPlayed: e.msPlayed, durationMs: opts.durationOf(e.trackId) ?? null }, opts.weights);
     if (w !== 0) strength.set(e.trackId, (strength.get(e.trackId) ?? 0) + w * decay(e.ts, now, opts.halfLifeDays));
   }

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../db/client.ts';
 import { applyPendingDeltas, type DeltaResult, type RefreshResult, refreshDirtyDays } from '../db/rollups.ts';
+import { logger } from '../log.ts';
 
 /** A poke waits this long before applying, so the batches of a burst share one transaction. */
 const DEBOUNCE_MS = 250;
@@ -54,7 +55,7 @@ export class RollupApplier extends DurableObject<Env> {
       this.#inAlarm = false;
     }
     if (run.deltas.failed.length > 0 || run.failed.length > 0) {
-      console.error(JSON.stringify({ level: 'error', job: 'rollups', failedBatches: run.deltas.failed, failedDays: run.failed }));
+      logger({ job: 'rollup-applier' }).error('rollups failed', undefined, { failedBatches: run.deltas.failed, failedDays: run.failed });
     }
     if (run.remaining > 0 || run.deltas.applied === BATCHES_PER_ALARM) {
       await this.ctx.storage.setAlarm(Date.now());
@@ -90,6 +91,6 @@ export async function pokeRollups(env: Env): Promise<void> {
   try {
     await rollupApplier(env).poke();
   } catch (err) {
-    console.error(JSON.stringify({ level: 'warn', job: 'rollups', message: `poke failed: ${(err as Error).message}` }));
+    logger({ job: 'rollup-applier' }).warn('poke failed', { error: (err as Error).message });
   }
 }

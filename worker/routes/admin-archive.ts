@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ArchiveError, archiveColdDays, dayString, listArchive, sweepOrphans } from '../archive/events-archive.ts';
-import { hotDaysOf } from '../archive/scheduled.ts';
+import { dayString } from '../../contract/archive-layout.ts';
+import { ArchiveError, archiveColdDays, listArchive, sweepOrphans } from '../archive/events-archive.ts';
+import { hotDaysOf } from '../archive/hot-window.ts';
 import { requireRoles } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponse } from '../schemas/error.ts';

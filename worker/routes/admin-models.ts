@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { BundleError, MANIFEST_FILE, type Manifest, parseManifest } from '../../models/bundle/manifest.ts';
+import { BundleError, MANIFEST_FILE, type Manifest, type OpenedBundle, openBundle, parseManifest } from '../../contract/bundle-manifest.ts';
 import { requireRoles } from '../auth/principal.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
@@ -134,18 +134,19 @@ adminModels.post(
         issues: [{ path: MANIFEST_FILE, code: 'invalid_json', message: 'Not valid JSON' }],
       });
     }
-    let manifest: Manifest;
+    let bundle: OpenedBundle;
     try {
-      manifest = parseManifest(json);
+      bundle = await openBundle(json, async (name) => files[name] ?? null);
     } catch (err) {
       contractError(err);
     }
+    const { manifest } = bundle;
     const db = createDb(c.env.DB);
     if (await findModel(db, manifest.version))
       throw new ApiError(409, 'model_exists', `Model ${manifest.version} is already uploaded; versions are immutable`);
     try {
-      // Loading it here (checksums, shapes, onnxruntime session) refuses a bundle that could never serve.
-      await (await loadModel(manifest, files)).release();
+      // Loading it here (onnxruntime sessions, finite factors) refuses a bundle that could never serve.
+      await (await loadModel(bundle)).release();
     } catch (err) {
       if (err instanceof BundleError) contractError(err);
       throw new ApiError(400, 'invalid_bundle', `The bundle does not load: ${(err as Error).message}`, {

@@ -6,7 +6,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { DAY_MS } from '../analytics/definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import { type Principal, requireRole } from '../auth/principal.ts';
 import { createDb, type Db } from '../db/client.ts';
 import {

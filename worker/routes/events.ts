@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { DAY_MS } from '../analytics/definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
+import { hotWindowDays } from '../archive/hot-window.ts';
 import { requireRole } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { insertEvents } from '../db/events.ts';
 import { pokeRollups } from '../rollups/applier.ts';
-import { hotWindowDays } from '../rollups/window.ts';
 import { EventBatchSchema, EventSchema, IngestResultSchema, MAX_EVENTS_PER_BATCH } from '../schemas/event.ts';
 import { batchResponses, batchStatus, readBatch } from './batch.ts';
 import { newRouter } from './router.ts';

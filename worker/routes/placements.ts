@@ -4,7 +4,7 @@
  * brought. Mounted under /v1/artists; the same scope as the artist's analytics.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { DAY_MS } from '../analytics/definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import { dayToIso } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
 import { ArtistParams, RangeQuery } from '../analytics/schemas.ts';

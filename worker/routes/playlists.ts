@@ -13,6 +13,7 @@ import { insertServedList, listenerHistory } from '../db/recs.ts';
 import { findUser } from '../db/users.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { logger } from '../log.ts';
 import type { Catalogue } from '../recs/catalogue.ts';
 import type { RecommendInput } from '../recs/recommend.ts';
 import type { Source } from '../recs/rerank.ts';
@@ -116,9 +117,7 @@ function logImpressions(c: Context<AppEnv>, db: Db, userId: string, p: Served, a
       items: p.items.map((it) => ({ trackId: it.track_id, score: it.score, source: it.source, reason: it.reason, campaignId: null })),
     })
       .then(() => pokeRollups(c.env))
-      .catch((err: unknown) =>
-        console.error(JSON.stringify({ level: 'error', recId: p.recId, message: `impression log failed: ${(err as Error).message}` })),
-      ),
+      .catch((err: unknown) => logger({ requestId: c.get('requestId') }).error('impression log failed', err, { recId: p.recId })),
   );
 }
 

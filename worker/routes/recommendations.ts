@@ -10,6 +10,7 @@ import { findUser } from '../db/users.ts';
 import { slotsForRequest, slottedPlaylists } from '../editorial/slots.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { type Logger, logger } from '../log.ts';
 import type { ListeningContext } from '../recs/context.ts';
 import { type RecommendOptions, recommend } from '../recs/recommend.ts';
 import { servingState } from '../recs/serving-state.ts';
@@ -53,21 +54,21 @@ function localTimeContext(now: number, timeZone: string): ListeningContext {
 }
 
 /** Campaign boosts when the campaigns module can answer; a recommendation never fails because of a campaign. */
-async function boostsOf(db: Db, userId: string, now: number): Promise<ActiveBoost[]> {
+async function boostsOf(db: Db, userId: string, now: number, log: Logger): Promise<ActiveBoost[]> {
   try {
     return await activeBoostsForUser(db, userId, now);
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', message: `campaign boosts unavailable: ${(err as Error).message}` }));
+    log.error('campaign boosts unavailable', err);
     return [];
   }
 }
 
 /** Editorial slots live now; a recommendation never fails because of editorial curation. */
-async function editorialOf(db: Db, now: number): Promise<EditorialRow[]> {
+async function editorialOf(db: Db, now: number, log: Logger): Promise<EditorialRow[]> {
   try {
     return await slottedPlaylists(db, now);
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', message: `editorial slots unavailable: ${(err as Error).message}` }));
+    log.error('editorial slots unavailable', err);
     return [];
   }
 }
@@ -107,6 +108,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   const timer = new PhaseTimer();
   const now = Date.now();
   const db = createDb(c.env.DB);
+  const log = logger({ requestId: c.get('requestId') });
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   // The history reads do not depend on the model: run together, they overlap its catalogue delta read.
   const [{ model, catalogue }, [events, boosts, user, editorialRows]] = await Promise.all([
@@ -114,7 +116,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       timer.mark('model');
       return state;
     }),
-    Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now), findUser(db, userId), editorialOf(db, now)]),
+    Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now, log), findUser(db, userId), editorialOf(db, now, log)]),
   ]);
   timer.mark('history');
   if (nowPlaying !== undefined) {
@@ -153,9 +155,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       })),
     })
       .then(() => pokeRollups(c.env))
-      .catch((err: unknown) =>
-        console.error(JSON.stringify({ level: 'error', recId, message: `impression log failed: ${(err as Error).message}` })),
-      ),
+      .catch((err: unknown) => log.error('impression log failed', err, { recId })),
   );
   c.header('Server-Timing', timer.header());
   return c.json(

@@ -1,23 +1,5 @@
 import { z } from '@hono/zod-openapi';
-
-/**
- * What a listener did to a track. `not_interested` hides the track from their recommendations and
- * `not_interested_artist` every track of its artist (send the track on screen), until they save or
- * add the track to a playlist again; neither counts in any analytics metric.
- */
-export const EVENT_TYPES = [
-  'play_start',
-  'play_end',
-  'skip',
-  'save',
-  'unsave',
-  'playlist_add',
-  'playlist_remove',
-  'share',
-  'not_interested',
-  'not_interested_artist',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES } from '../../contract/events.ts';
 
 export const SOURCES = ['algorithmic', 'editorial', 'user_playlist', 'search', 'library', 'artist_page', 'radio', 'other'] as const;
 export type Source = (typeof SOURCES)[number];

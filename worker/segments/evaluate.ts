@@ -1,4 +1,4 @@
-import { DAY_MS } from '../analytics/definitions.ts';
+import { DAY_MS } from '../../contract/events.ts';
 import { epochDay } from '../analytics/period.ts';
 import type { Db } from '../db/client.ts';
 import { rollupsAsOf } from '../db/rollups.ts';

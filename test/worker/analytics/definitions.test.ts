@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isCompletion, isCountedSkip, isStream } from '../../../contract/events.ts';
 import { localClock } from '../../../worker/analytics/clock.ts';
 import { toCsv } from '../../../worker/analytics/csv.ts';
-import {
-  change,
-  derivedMetrics,
-  isCompletion,
-  isCountedSkip,
-  isStream,
-  METRICS,
-  per1000,
-  skipDecile,
-  tierOf,
-} from '../../../worker/analytics/definitions.ts';
+import { change, derivedMetrics, METRICS, per1000, skipDecile, tierOf } from '../../../worker/analytics/definitions.ts';
 import { liftOf } from '../../../worker/analytics/lift.ts';
 import { bucketsOf, isoToDay, previousRange, weekStart } from '../../../worker/analytics/period.ts';
 import { assignmentUnit, isHoldout } from '../../../worker/campaigns/holdout.ts';

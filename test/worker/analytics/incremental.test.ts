@@ -7,8 +7,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../../contract/events.ts';
 import { mulberry32 } from '../../../models/train/random.ts';
-import { DAY_MS } from '../../../worker/analytics/definitions.ts';
 import { createDb } from '../../../worker/db/client.ts';
 import { recomputeDay } from '../../../worker/db/rollups.ts';
 import { api, settleRollups, track } from '../helpers.ts';

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../../worker/archive/events-archive.ts';
+import { archiveColdDays } from '../../../worker/jobs/archive-cold-days.ts';
+import { runJob } from '../../../worker/jobs/index.ts';
 import { api, type ErrorEnvelope, mintKey } from '../helpers.ts';
 import { DAY, d1Rows, dayEvents, insertEvents, resetArchiveState } from './fixture.ts';
 
@@ -82,35 +84,34 @@ describe('/v1/admin/archive', () => {
   });
 
   it('Should never throw from the cron when archiving fails, and log a JSON line with a code', async () => {
-    const { archiveOnSchedule } = await import('../../../worker/archive/scheduled.ts');
     const lines: string[] = [];
     const original = console.error;
     console.error = (line: string) => lines.push(line);
+    let ok: boolean;
     try {
-      await archiveOnSchedule({ ...env, EVENTS_HOT_DAYS: 'soon' as '35' }, Date.now());
+      ok = await runJob(archiveColdDays, { ...env, EVENTS_HOT_DAYS: 'soon' as '35' }, Date.now());
     } finally {
       console.error = original;
     }
+    expect(ok).toBe(false);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       level: 'error',
-      job: 'events-archive',
-      message: expect.stringContaining('EVENTS_HOT_DAYS'),
+      job: 'archive-cold-days',
+      error: { code: 'invalid_config', message: expect.stringContaining('EVENTS_HOT_DAYS') },
     });
   });
 
   it('Should archive from the cron entry', async () => {
     await insertEvents(dayEvents(today() - 60, 5).map((r) => ({ ...r, received_at: Date.now() - 30 * DAY })));
-    const { archiveOnSchedule } = await import('../../../worker/archive/scheduled.ts');
-    await archiveOnSchedule(env, Date.now());
+    await runJob(archiveColdDays, env, Date.now());
     expect(await d1Rows()).toEqual([]);
     expect((await env.DB.prepare('SELECT rows FROM event_archive').all()).results).toEqual([{ rows: 5 }]);
   });
 });
 
-describe('archiveOnSchedule sweep', () => {
+describe("The archive job's sweep", () => {
   it('Should sweep orphans on the run at minute 0 only', async () => {
-    const { archiveOnSchedule } = await import('../../../worker/archive/scheduled.ts');
     await env.ARCHIVE.put('events/day=2020-01-01/part-orphan.parquet', 'x');
     const later = Date.now() + 3 * 3_600_000;
     const atMinute = (m: number) => {
@@ -118,9 +119,9 @@ describe('archiveOnSchedule sweep', () => {
       d.setUTCMinutes(m, 0, 0);
       return d.getTime();
     };
-    await archiveOnSchedule(env, atMinute(7));
+    await runJob(archiveColdDays, env, atMinute(7));
     expect((await env.ARCHIVE.list({ prefix: 'events/' })).objects).toHaveLength(1);
-    await archiveOnSchedule(env, atMinute(0));
+    await runJob(archiveColdDays, env, atMinute(0));
     expect((await env.ARCHIVE.list({ prefix: 'events/' })).objects).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SCORER_ITEM_EMBEDDINGS } from '../../../models/bundle/manifest.ts';
-import { readFloatInitializer } from '../../../worker/model/onnx-initializer.ts';
+import { SCORER_ITEM_EMBEDDINGS } from '../../../contract/bundle-manifest.ts';
+import { readFloatInitializer } from '../../../contract/onnx-proto.ts';
 import { api, type ErrorEnvelope, event, mintKey } from '../helpers.ts';
 import { BUNDLES, decode, putCatalogue, type RecList, uploadBundle, versionOf } from './setup.ts';
 

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeTransitions, TRANSITIONS_FILE } from '../../../models/bundle/transitions-file.ts';
+import { encodeTransitions, TRANSITIONS_FILE } from '../../../contract/transitions-file.ts';
 import { api, type ErrorEnvelope, event, mintKey } from '../helpers.ts';
 import { BUNDLES, decode, genreOf, putCatalogue, type RecList, TRACKS, uploadAndActivate, uploadBundle } from './setup.ts';
 

@@ -15,8 +15,16 @@
  * | 4 nnz | int32 indices: the item b that follows a |
  * | 4 nnz | float32 values: P(b \| a); each non-empty row sums to 1 |
  */
-import type { Transitions } from '../session/transitions.ts';
 import { BundleError } from './bundle-error.ts';
+
+/** Row-normalised transitions as compressed sparse rows: row a spans indptr[a] .. indptr[a+1]. */
+export interface Transitions {
+  nItems: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  /** P(b | a) over the kept neighbours of a; each non-empty row sums to 1 */
+  values: Float32Array;
+}
 
 export const TRANSITIONS_FILE = 'transitions.bin';
 const MAGIC = 0x52544242; // 'BBTR' read as a little-endian uint32

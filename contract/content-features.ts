@@ -3,7 +3,7 @@
  * `contentFeatures` (name, source, transform). Shared by the trainer and the Worker, so it imports
  * nothing from Node.
  */
-import type { ContentFeature } from './manifest.ts';
+import type { ContentFeature } from './bundle-manifest.ts';
 
 /** A catalogue row: numbers (audio features), a genre string, a tags array; missing values allowed. */
 export type CatalogueRow = Record<string, unknown>;

@@ -3,10 +3,10 @@
  * The trainer writes it and the Worker reads it, so this file must stay free of Node imports.
  */
 
-import type { Transitions } from '../session/transitions.ts';
 import { BundleError } from './bundle-error.ts';
-import { readOnnxShapes } from './onnx-shapes.ts';
-import { decodeTransitions, TRANSITIONS_FILE } from './transitions-file.ts';
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights } from './events.ts';
+import { readOnnxShapes } from './onnx-proto.ts';
+import { decodeTransitions, TRANSITIONS_FILE, type Transitions } from './transitions-file.ts';
 
 export { BundleError };
 
@@ -33,19 +33,6 @@ export const SCORER_ITEM_EMBEDDINGS = 'item_embeddings';
 
 /** Names of the content graph's input/output, fixed by the contract. */
 export const CONTENT_IO = { features: 'features', embedding: 'embedding' } as const;
-
-/** Engagement strength of one event of each type, before recency decay. */
-export interface EventWeights {
-  play: number;
-  complete: number;
-  save: number;
-  playlist_add: number;
-  skip: number;
-  [type: string]: number;
-}
-
-export const DEFAULT_EVENT_WEIGHTS: Readonly<EventWeights> = Object.freeze({ play: 1, complete: 2, save: 4, playlist_add: 4, skip: 0 });
-export const DEFAULT_HALF_LIFE_DAYS = 30;
 
 /**
  * How one raw catalogue value becomes one feature:
@@ -284,4 +271,34 @@ export async function verifyBundleFiles(
   }
   const transitions = manifest.files.transitions ? decodeTransitions(files[manifest.files.transitions]!, manifest.items) : null;
   return { itemIds: itemIds as string[], transitions };
+}
+
+/** A bundle whose files were read and verified against its manifest. */
+export interface OpenedBundle {
+  manifest: Manifest;
+  files: Record<string, Uint8Array>;
+  itemIds: string[];
+  transitions: Transitions | null;
+}
+
+/**
+ * Opens a bundle in one pass: parses manifest.json, reads every file it lists through `read` (null
+ * for a missing file) and verifies them (verifyBundleFiles). The Worker reads from R2, the trainer
+ * from disk; both get the same checks. Throws a BundleError naming the field at fault.
+ *
+ * @example
+ * const bundle = await openBundle(JSON.parse(manifestText), (name) => readFile(join(dir, name)).catch(() => null));
+ * bundle.itemIds.length === bundle.manifest.items; // true
+ */
+export async function openBundle(manifestJson: unknown, read: (file: string) => Promise<Uint8Array | null>): Promise<OpenedBundle> {
+  const manifest = parseManifest(manifestJson);
+  const names = Object.values(manifest.files).filter((f): f is string => typeof f === 'string');
+  const bodies = await Promise.all(names.map(read));
+  const files: Record<string, Uint8Array> = {};
+  for (const [i, name] of names.entries()) {
+    const body = bodies[i];
+    if (body) files[name] = body;
+  }
+  const { itemIds, transitions } = await verifyBundleFiles(manifest, files);
+  return { manifest, files, itemIds, transitions };
 }
