@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { DomainError } from '../contract/domain-error.ts';
 import type { AppEnv } from './env.ts';
 import { logger } from './log.ts';
 
@@ -57,6 +58,11 @@ export function errorBody(code: string, message: string, details?: unknown) {
 }
 
 export function renderError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof DomainError) {
+    // Bundle, archive and other domain errors: mapped here once, never by hand in a route.
+    if (err.status >= 500) logger({ requestId: c.get('requestId') }).error(err.message, err, { method: c.req.method, path: c.req.path });
+    return c.json(errorBody(err.code, err.message, err.details ?? undefined), err.status);
+  }
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }

@@ -1,12 +1,12 @@
 /**
  * npm run eval:editorial [-- --seeds 5] [--position 3] [--hetrec DIR]
- * The offline cost of one editorial slot in home lists (eval/editorial.ts): NDCG@20 and recall@20 of
+ * The offline cost of one editorial slot in home lists (pipeline/evaluate-editorial.ts): NDCG@20 and recall@20 of
  * the trained model on HetRec with no slot, a slot from a "Top Hits" playlist and one from random
  * picks, over several random splits.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_HETREC } from '../data/read-hetrec.ts';
-import { type EditorialSeedReport, evaluateEditorialSlot, formatEditorialReport } from '../eval/editorial.ts';
+import { type EditorialSeedReport, evaluateEditorialSlot, formatEditorialReport } from '../pipeline/evaluate-editorial.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../train/defaults.ts';
 
 const { values: a } = parseArgs({

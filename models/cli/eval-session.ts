@@ -2,13 +2,13 @@
  * npm run eval:session [-- --data lastfm1k|demo] [--users N] [--seed N] [--level track|artist|both]
  *   [--validation] [--grid] [--factors N] [--max-targets N]
  * Prints next-track and next-artist hit@10 / MRR@10 of popularity, plain MF, MF + session weights,
- * transitions and their blend on a time-ordered split (eval/session.ts). `--grid` compares a small
+ * transitions and their blend on a time-ordered split (pipeline/evaluate-session.ts). `--grid` compares a small
  * grid of session weights and blends (use it with `--validation`, which evaluates on the last 20 % of
  * the training part, so the test plays never choose anything).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SESSION_EVAL, evaluateSessions, formatSessionReport, type SessionEvalOptions } from '../eval/session.ts';
 import { DEFAULT_LASTFM1K, demoLogs, readLastfm1k, type UserLog } from '../eval/session-data.ts';
+import { DEFAULT_SESSION_EVAL, evaluateSessions, formatSessionReport, type SessionEvalOptions } from '../pipeline/evaluate-session.ts';
 
 const { values: a } = parseArgs({
   options: {

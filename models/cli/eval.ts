@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HETREC } from '../data/read-hetrec.ts';
-import { formatReport, runEvaluation } from '../eval/run.ts';
+import { formatReport, runEvaluation } from '../pipeline/evaluate.ts';
 import { DEFAULT_TRAINING_PARAMS, itemItemFlag } from '../train/defaults.ts';
 
 const { values: a } = parseArgs({

@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { writeBundle } from '../bundle/write.ts';
 import { loadTrainingInput } from '../data/load.ts';
+import { exportModels, trainModels } from '../pipeline/train.ts';
+import { tune } from '../pipeline/tune.ts';
+import type { TrainingParams } from '../train/defaults.ts';
 import { DEFAULT_TRAINING_PARAMS, itemItemFlag } from '../train/defaults.ts';
-import { exportModels, type TrainingParams, trainModels } from '../train/pipeline.ts';
-import { tune } from '../train/tune.ts';
 
 const { values: a } = parseArgs({
   options: {

@@ -2,11 +2,28 @@
  * Picks the training source named on the command line and returns it in the trainer's one shape.
  */
 import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS, type EventWeights } from '../../contract/events.ts';
-import type { TrainingInput } from '../train/pipeline.ts';
+import type { ItemContent } from './content-rows.ts';
+import type { Interactions } from './interactions.ts';
 import { readHetrec } from './read-hetrec.ts';
 import { readInteractionsCsv } from './read-interactions-csv.ts';
 import { attachContent, readItemsCsv } from './read-items-csv.ts';
 import { findLocalD1, readLocalD1 } from './read-local-d1.ts';
+
+/** What the trainer trains on: interactions, optional content, and how events became strengths. */
+export interface TrainingInput {
+  interactions: Interactions;
+  /** aligned with interactions.itemIds when given */
+  content?: ItemContent[];
+  eventWeights: EventWeights;
+  halfLifeDays: number;
+  /** where the data came from, for the manifest */
+  data: string;
+  /**
+   * Listening sessions as item indices, oldest play first (session/sessions.ts), when the source
+   * has timestamps: the bundle then carries the next-track transitions (transitions.bin).
+   */
+  sessions?: Int32Array[];
+}
 
 export interface SourceOptions {
   interactions?: string;

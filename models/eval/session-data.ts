@@ -1,5 +1,5 @@
 /**
- * Timestamped listening logs for the session evaluation (eval/session.ts): the Last.fm 1K excerpt
+ * Timestamped listening logs for the session evaluation (pipeline/evaluate-session.ts): the Last.fm 1K excerpt
  * (scrobbles) and the generated demo world (the product's own event types). Node-only, unlike the
  * rest of this folder: the Worker never imports it.
  */

@@ -1,6 +1,6 @@
 /**
  * The trainer's one owner of onnxruntime-web (its Node build): sessions created once per model and
- * runs serialised, like the Worker will do. Used to verify every exported file and to evaluate.
+ * runs serialised, as the Worker does (worker/model/onnx-runtime.ts). Used to verify every exported file and to evaluate.
  */
 import * as ort from 'onnxruntime-web';
 import { CONTENT_IO, SCORER_IO } from '../../contract/bundle-manifest.ts';

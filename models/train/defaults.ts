@@ -4,9 +4,20 @@
  * figures that makes optimistic); `--tune` searches around them on a validation split of the
  * training users.
  */
-import { DEFAULT_ALS_PARAMS } from './als.ts';
+
+import { type AlsParams, DEFAULT_ALS_PARAMS } from './als.ts';
 import type { ItemItemParams } from './item-item.ts';
-import type { TrainingParams } from './pipeline.ts';
+
+/** Everything `trainModels` (models/pipeline/train.ts) is tuned by. */
+export interface TrainingParams {
+  als: AlsParams;
+  /** BM25 saturation of strengths (train/saturation.ts); null = raw strengths */
+  saturation: { k1: number; b: number } | null;
+  /** ridge strength of the content model */
+  contentRidge: number;
+  /** RP3beta item-item neighbours blended into the scores (train/item-item.ts); null/absent = ALS only */
+  itemItem?: ItemItemParams | null;
+}
 
 /**
  * The RP3beta item-item blend behind `--item-item-blend X` (train and eval), chosen on strong splits

@@ -4,7 +4,7 @@
  * POST /v1/admin/models/:version/activate.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MANIFEST_FILE, type Manifest } from '../../contract/bundle-manifest.ts';
 import { apiCall, ROOT } from '../lib/local-worker.ts';
@@ -16,7 +16,6 @@ export const TRAINER = join(ROOT, 'models/cli/train.ts');
  * trainer's own progress bar (iterations, loss) is shown; otherwise its output goes to `logFile`.
  */
 export function trainFromLocal(persistTo: string, outDir: string, logFile: string, showOnTerminal: boolean): Promise<void> {
-  if (!existsSync(TRAINER)) throw new Error(`the trainer (${TRAINER}) is not there yet`);
   const args = [TRAINER, '--from-local', '--persist-to', persistTo, '--out', outDir];
   const child = showOnTerminal
     ? spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' })

@@ -14,7 +14,7 @@ import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
 import { loadWorld } from './load-world.ts';
-import { activeModel, TRAINER, trainFromLocal, uploadAndActivate } from './model-step.ts';
+import { activeModel, trainFromLocal, uploadAndActivate } from './model-step.ts';
 import type { Reporter } from './progress.ts';
 import { createSimulator, describeStats, historyRate } from './simulator.ts';
 import { type DemoState, readState, writeState } from './state.ts';
@@ -183,9 +183,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
     // The version serving traffic, asked once: training sets it, a later start reads it back.
     let active: string | null = null;
     if (o.train && !state.model) {
-      if (!existsSync(TRAINER)) {
-        say('↷ skipped training: the trainer (models/cli/train.ts) is not built yet; recommendations answer 503 until a model is active');
-      } else if (!state.world && !state.keys) {
+      if (!state.world && !state.keys) {
         say('↷ skipped training: no listening data yet');
       } else {
         const dir = join(dataDir, 'model');

@@ -7,9 +7,9 @@ import { contentFeatureVector } from '../../contract/content-features.ts';
 import { decodeTransitions, encodeTransitions, TRANSITIONS_FILE } from '../../contract/transitions-file.ts';
 import { readBundle, writeBundle } from '../../models/bundle/write.ts';
 import { loadTrainingInput } from '../../models/data/load.ts';
+import { exportModels, trainModels } from '../../models/pipeline/train.ts';
 import { fitTransitions } from '../../models/session/transitions.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
-import { exportModels, trainModels } from '../../models/train/pipeline.ts';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'backbeat-bundle-'));

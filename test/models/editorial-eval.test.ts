@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withEditorialSlot } from '../../models/eval/editorial.ts';
 import { topK } from '../../models/eval/metrics.ts';
+import { withEditorialSlot } from '../../models/pipeline/evaluate-editorial.ts';
 
 const ranker = (scores: number[]) => () => Float32Array.from(scores);
 const ranked = async (scores: number[], playlist: number[], position: number, history: number[] = []) => {

@@ -8,8 +8,8 @@ import { evaluateRanker, scorerRanker } from '../../models/eval/protocol.ts';
 import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
 import { ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
+import { trainModels } from '../../models/pipeline/train.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
-import { trainModels } from '../../models/train/pipeline.ts';
 
 // ../shared/data beside the repository (CI has it there); HETREC_DIR points elsewhere.
 const HETREC = DEFAULT_HETREC;

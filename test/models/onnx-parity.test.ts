@@ -4,11 +4,11 @@ import { toCsr } from '../../models/data/interactions.ts';
 import { exportContent } from '../../models/onnx/content.ts';
 import { allCandidates, ContentSession, ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
+import { trainModels } from '../../models/pipeline/train.ts';
 import { DEFAULT_ALS_PARAMS, trainAls } from '../../models/train/als.ts';
 import { embedContent, fitContentModel } from '../../models/train/content-model.ts';
 import { DEFAULT_TRAINING_PARAMS, ITEM_ITEM_PARAMS } from '../../models/train/defaults.ts';
 import { foldIn, foldInModel, scoreHistory, scoreItems } from '../../models/train/fold-in.ts';
-import { trainModels } from '../../models/train/pipeline.ts';
 import { mulberry32 } from '../../models/train/random.ts';
 
 const rand = mulberry32(11);

@@ -7,10 +7,10 @@ import { evaluateRanker, scorerRanker } from '../../models/eval/protocol.ts';
 import { strongSplit, trainingInteractions } from '../../models/eval/split.ts';
 import { ScorerSession } from '../../models/onnx/runtime.ts';
 import { exportScorer } from '../../models/onnx/scorer.ts';
+import { trainModels } from '../../models/pipeline/train.ts';
+import { tune } from '../../models/pipeline/tune.ts';
 import { trainAls } from '../../models/train/als.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../../models/train/defaults.ts';
-import { trainModels } from '../../models/train/pipeline.ts';
-import { tune } from '../../models/train/tune.ts';
 
 const fixture = new URL('./fixtures/tiny.csv', import.meta.url).pathname;
 

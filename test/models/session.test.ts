@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type SessionEvent, sessionOf, sessionWeights } from '../../contract/session-weights.ts';
-import { DEFAULT_SESSION_EVAL, evaluateSessions, playSequences } from '../../models/eval/session.ts';
 import { DEFAULT_LASTFM1K, type LogEvent, lastfm1kPresent, readLastfm1k } from '../../models/eval/session-data.ts';
+import { DEFAULT_SESSION_EVAL, evaluateSessions, playSequences } from '../../models/pipeline/evaluate-session.ts';
 import { fitTransitions, transitionScores } from '../../models/session/transitions.ts';
 
 const MIN = 60_000;

@@ -5,14 +5,13 @@
  */
 import { parquetReadObjects } from 'hyparquet';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
+import { DomainError } from '../../contract/domain-error.ts';
 
-/** A failure of the archive job; `code` is machine-readable. */
-export class ArchiveError extends Error {
-  readonly code: string;
+/** A failure of the archive job; `code` is machine-readable, and a client that asked for the run sees 500 with it. */
+export class ArchiveError extends DomainError {
   constructor(code: string, message: string) {
-    super(message);
+    super(code, 500, message);
     this.name = 'ArchiveError';
-    this.code = code;
   }
 }
 

@@ -64,26 +64,3 @@ export async function insertEvents(
   // RETURNING yields a row per event actually inserted (a resent event_id inserts nothing).
   return { stored: inserted?.results.length ?? 0 };
 }
-
-export interface StoredEvent {
-  eventId: string;
-  userId: string;
-  trackId: string;
-  type: string;
-  ts: number;
-  msPlayed: number | null;
-  source: string | null;
-  recId: string | null;
-}
-
-/** The user's latest events, newest first. */
-export async function latestEventsOfUser(db: Db, userId: string, limit: number): Promise<StoredEvent[]> {
-  const { results } = await db.$client
-    .prepare(
-      `SELECT event_id AS eventId, user_id AS userId, track_id AS trackId, type, ts, ms_played AS msPlayed, source, rec_id AS recId
-       FROM events WHERE user_id = ?1 ORDER BY ts DESC LIMIT ?2`,
-    )
-    .bind(userId, limit)
-    .all<StoredEvent>();
-  return results;
-}

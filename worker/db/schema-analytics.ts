@@ -3,7 +3,7 @@
  *
  * Rollups are pure functions of the raw `events` and `rec_items`. They are kept current by deltas:
  * each ingest request's new rows are added once, by batch id (`rollup_pending`,
- * worker/db/rollup-deltas.ts). What a delta cannot express (a track uploaded after its events, a
+ * worker/db/rollups.ts, applied by worker/rollups/applier.ts). What a delta cannot express (a track uploaded after its events, a
  * track moved to another artist, a new duration or time zone) marks whole days, which are re-derived
  * from the raw rows (worker/db/rollups.ts). Days are epoch days (`floor(ts / 86 400 000)`), UTC.
  */

@@ -80,7 +80,7 @@ export const events = sqliteTable(
     receivedAt: integer('received_at').notNull(),
     /**
      * The ingest request that stored the event. Its rollup delta is applied once, by batch
-     * (`rollup_pending`, worker/db/rollup-deltas.ts); null for rows loaded straight into SQLite.
+     * (`rollup_pending`, applied by worker/rollups/applier.ts); null for rows loaded straight into SQLite.
      */
     batchId: text('batch_id'),
   },

@@ -1,5 +1,5 @@
-import type { SegmentRule } from '../segments/rules.ts';
-import { type GenreListening, TASTE_FEATURE_NAMES, type TasteFeature } from '../segments/taste.ts';
+import type { AudioFeature } from '../../contract/audio-features.ts';
+import type { SegmentRule } from '../schemas/segment-rules.ts';
 import type { Db } from './client.ts';
 import { streamSql } from './event-rules.ts';
 
@@ -56,9 +56,17 @@ export async function artistListeners(db: Db, artistId: string, fromDay: number)
   return { recent, everPlayed: new Set(ever) };
 }
 
-/** Every user's streams since `fromTs` by genre, with mean audio features: the input of taste vectors. */
-export async function genreListening(db: Db, fromTs: number): Promise<GenreListening[]> {
-  const means = TASTE_FEATURE_NAMES.map((f) => `avg(t.${f}) AS ${f}`).join(', ');
+/** One user's streams of one genre, with the mean `features` of those streams (null when unknown). */
+export interface GenreListening<F extends AudioFeature> {
+  userId: string;
+  genre: string | null;
+  streams: number;
+  means: Record<F, number | null>;
+}
+
+/** Every user's streams since `fromTs` by genre, with the mean of each of `features`: the input of taste vectors. */
+export async function genreListening<F extends AudioFeature>(db: Db, fromTs: number, features: readonly F[]): Promise<GenreListening<F>[]> {
+  const means = features.map((f) => `avg(t.${f}) AS ${f}`).join(', ');
   const { results } = await db.$client
     .prepare(
       `SELECT e.user_id AS userId, t.genre AS genre, count(*) AS streams, ${means}
@@ -67,12 +75,12 @@ export async function genreListening(db: Db, fromTs: number): Promise<GenreListe
        GROUP BY e.user_id, t.genre`,
     )
     .bind(fromTs)
-    .all<{ userId: string; genre: string | null; streams: number } & Record<TasteFeature, number | null>>();
+    .all<{ userId: string; genre: string | null; streams: number } & Record<F, number | null>>();
   return results.map((r) => ({
     userId: r.userId,
     genre: r.genre,
     streams: r.streams,
-    means: Object.fromEntries(TASTE_FEATURE_NAMES.map((f) => [f, r[f]])) as Record<TasteFeature, number | null>,
+    means: Object.fromEntries(features.map((f): [string, number | null] => [f, r[f]])) as Record<F, number | null>,
   }));
 }
 

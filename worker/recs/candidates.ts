@@ -82,7 +82,7 @@ export function candidateUnion(
   return [...out];
 }
 
-/** Per play back in the session, the weight of what follows it (the offline evaluation's choice, models/eval/session.ts). */
+/** Per play back in the session, the weight of what follows it (the offline evaluation's choice, models/pipeline/evaluate-session.ts). */
 const FOLLOW_DECAY = 0.5;
 
 /**

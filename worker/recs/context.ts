@@ -6,6 +6,8 @@
  * in this folder.
  */
 
+import type { Activity, Weather } from '../schemas/recommendations.ts';
+
 /** Audio features the context can steer, all normalised to 0..1 (see normaliseFeature). */
 export const CONTEXT_FEATURES = [
   'energy',
@@ -18,13 +20,6 @@ export const CONTEXT_FEATURES = [
   'loudness',
 ] as const;
 export type ContextFeature = (typeof CONTEXT_FEATURES)[number];
-
-export const ACTIVITIES = ['focus', 'workout', 'sleep', 'party', 'commute', 'relax'] as const;
-export type Activity = (typeof ACTIVITIES)[number];
-
-/** Weather as the client reports it (its own weather source; nothing is looked up here). */
-export const WEATHERS = ['clear', 'clouds', 'rain', 'snow', 'storm', 'fog', 'hot', 'cold'] as const;
-export type Weather = (typeof WEATHERS)[number];
 
 type Targets = Partial<Record<ContextFeature, number>>;
 

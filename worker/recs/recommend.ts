@@ -6,12 +6,13 @@
 import type { ActiveBoost } from '../campaigns/boosts.ts';
 import type { HistoryEvent } from '../db/recs.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
+import type { Source } from '../schemas/recommendations.ts';
 import { candidateUnion, FULL_SCAN_MAX_ITEMS, followersOf, itemNeighbours } from './candidates.ts';
 import { type Catalogue, newReleaseSince, unitEmbedding } from './catalogue.ts';
 import { contextMatcher, contextTargets, type ListeningContext } from './context.ts';
 import { type Taste, tasteOf } from './history.ts';
 import { reasonFor } from './reasons.ts';
-import { type Pick, rerank, type Source } from './rerank.ts';
+import { type Pick, rerank } from './rerank.ts';
 import type { PhaseTimer } from './timing.ts';
 import { topK } from './top-k.ts';
 import { modelHistory } from './unseen-history.ts';
@@ -72,8 +73,6 @@ export interface RecommendOptions {
    */
   pullToward?: ReadonlyArray<{ trackId: string; weight: number }> | undefined;
 }
-
-export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 7 * 24, familiar: 0 } as const;
 
 export interface RecItem {
   trackId: string;
@@ -502,7 +501,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 /**
  * `pool` (best first) after the offline blend of relevance and transitions, relevance + 1 ×
- * transitions with both scaled to their maximum (models/eval/session.ts): the strongest follower
+ * transitions with both scaled to their maximum (models/pipeline/evaluate-session.ts): the strongest follower
  * gains the pool's best relevance, the others in proportion.
  */
 function lifted(pool: Int32Array, rel: Float32Array, followers: ReadonlyMap<number, number>): Int32Array {

@@ -4,19 +4,7 @@
  * embeddings. Pure: everything it needs comes in the input, so each rule is unit-testable.
  */
 
-/** Where a served item came from: the one list the API's enums and the impression log use. */
-export const REC_SOURCES = [
-  'model',
-  'content',
-  'neighbours',
-  'popular',
-  'seed',
-  'exploration',
-  'familiar',
-  'campaign',
-  'editorial',
-] as const;
-export type Source = (typeof REC_SOURCES)[number];
+import type { Source } from '../schemas/recommendations.ts';
 
 export interface Pick {
   index: number;

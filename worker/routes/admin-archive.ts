@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dayString } from '../../contract/archive-layout.ts';
-import { ArchiveError, archiveColdDays, listArchive, sweepOrphans } from '../archive/events-archive.ts';
+import { archiveColdDays, listArchive, sweepOrphans } from '../archive/events-archive.ts';
 import { hotDaysOf } from '../archive/hot-window.ts';
 import { requireRoles } from '../auth/principal.ts';
-import { ApiError } from '../errors.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
@@ -61,23 +60,18 @@ adminArchive.openapi(
   }),
   async (c) => {
     const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-    try {
-      const hotDays = hotDaysOf(c.env);
-      const r = await archiveColdDays({ db: c.env.DB, bucket: c.env.ARCHIVE }, { now: Date.now(), hotDays, maxDays: body.max_days ?? 3 });
-      return c.json(
-        {
-          hot_days: hotDays,
-          parts: r.days.map((p) => ({ day: dayString(p.day), key: p.key, rows: p.rows, bytes: p.bytes })),
-          rows: r.rows,
-          bytes: r.bytes,
-          skipped: r.skipped.map((s) => ({ day: dayString(s.day), reason: s.reason })),
-        },
-        200,
-      );
-    } catch (err) {
-      if (err instanceof ArchiveError) throw new ApiError(500, err.code, err.message);
-      throw err;
-    }
+    const hotDays = hotDaysOf(c.env);
+    const r = await archiveColdDays({ db: c.env.DB, bucket: c.env.ARCHIVE }, { now: Date.now(), hotDays, maxDays: body.max_days ?? 3 });
+    return c.json(
+      {
+        hot_days: hotDays,
+        parts: r.days.map((p) => ({ day: dayString(p.day), key: p.key, rows: p.rows, bytes: p.bytes })),
+        rows: r.rows,
+        bytes: r.bytes,
+        skipped: r.skipped.map((s) => ({ day: dayString(s.day), reason: s.reason })),
+      },
+      200,
+    );
   },
 );
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { BundleError, MANIFEST_FILE, type Manifest, type OpenedBundle, openBundle, parseManifest } from '../../contract/bundle-manifest.ts';
+import { BundleError, MANIFEST_FILE, type Manifest, openBundle, parseManifest } from '../../contract/bundle-manifest.ts';
 import { requireRoles } from '../auth/principal.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
@@ -48,15 +48,6 @@ function present(row: ModelRow, active: string | null) {
     content_model: m.files.content !== undefined,
     training: m.training,
   };
-}
-
-function contractError(err: unknown): never {
-  if (err instanceof BundleError) {
-    throw new ApiError(400, 'invalid_bundle', err.message, {
-      issues: [{ path: err.field, code: 'bundle_contract', message: err.message }],
-    });
-  }
-  throw err;
 }
 
 const VersionParam = z.object({
@@ -134,12 +125,7 @@ adminModels.post(
         issues: [{ path: MANIFEST_FILE, code: 'invalid_json', message: 'Not valid JSON' }],
       });
     }
-    let bundle: OpenedBundle;
-    try {
-      bundle = await openBundle(json, async (name) => files[name] ?? null);
-    } catch (err) {
-      contractError(err);
-    }
+    const bundle = await openBundle(json, async (name) => files[name] ?? null);
     const { manifest } = bundle;
     const db = createDb(c.env.DB);
     if (await findModel(db, manifest.version))
@@ -148,7 +134,7 @@ adminModels.post(
       // Loading it here (onnxruntime sessions, finite factors) refuses a bundle that could never serve.
       await (await loadModel(bundle)).release();
     } catch (err) {
-      if (err instanceof BundleError) contractError(err);
+      if (err instanceof BundleError) throw err;
       throw new ApiError(400, 'invalid_bundle', `The bundle does not load: ${(err as Error).message}`, {
         issues: [{ path: 'files.scorer', code: 'unloadable', message: (err as Error).message }],
       });

@@ -4,21 +4,6 @@ import { AS_OF_HEADER, csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts'
 import { derivedMetrics, METRICS } from '../analytics/definitions.ts';
 import { bucketsOf, type DayRange, dayToIso, isoToDay, previousRange } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
-import {
-  ArtistParams,
-  AudienceSchema,
-  OverviewSchema,
-  RangeQuery,
-  ReachSchema,
-  RefreshBody,
-  RefreshSchema,
-  TimeseriesQuery,
-  TimeseriesSchema,
-  TrackDetailSchema,
-  TrackParams,
-  TracksQuery,
-  TrackTableSchema,
-} from '../analytics/schemas.ts';
 import { allMetrics, audienceSummary, clockGrid, skipHistogram, sortRows, sourceMix, withChange } from '../analytics/views.ts';
 import { assertArtistAccess, requireRole } from '../auth/principal.ts';
 import {
@@ -40,6 +25,21 @@ import { markDaysStale, rollupsAsOf } from '../db/rollups.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError, validationError, zodIssues } from '../errors.ts';
 import { rollupApplier } from '../rollups/applier.ts';
+import {
+  ArtistParams,
+  AudienceSchema,
+  OverviewSchema,
+  RangeQuery,
+  ReachSchema,
+  RefreshBody,
+  RefreshSchema,
+  TimeseriesQuery,
+  TimeseriesSchema,
+  TrackDetailSchema,
+  TrackParams,
+  TracksQuery,
+  TrackTableSchema,
+} from '../schemas/analytics.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';

@@ -4,7 +4,6 @@ import { csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
 import { liftOf } from '../analytics/lift.ts';
 import { assertFoundFor, canReadArtists } from '../auth/principal.ts';
 import { isHoldout } from '../campaigns/holdout.ts';
-import { CampaignCreateRequest, CampaignListSchema, CampaignParams, CampaignReportSchema, CampaignSchema } from '../campaigns/schemas.ts';
 import { artistOfTrack } from '../db/analytics.ts';
 import {
   type CampaignRow,
@@ -19,10 +18,11 @@ import {
 import { createDb, type Db } from '../db/client.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { CampaignCreateRequest, CampaignListSchema, CampaignParams, CampaignReportSchema, CampaignSchema } from '../schemas/campaigns.ts';
 import { errorResponse } from '../schemas/error.ts';
+import { SegmentRule } from '../schemas/segment-rules.ts';
 import { marketer, openSegment } from '../segments/access.ts';
 import { segmentMembers } from '../segments/evaluate.ts';
-import { SegmentRule } from '../segments/rules.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 

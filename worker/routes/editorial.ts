@@ -19,6 +19,9 @@ import {
   trackLabels,
   updateEditorial,
 } from '../db/editorial.ts';
+import { forgetSlottedPlaylists } from '../editorial/slots.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError, validationError } from '../errors.ts';
 import {
   EditorialCreateRequest,
   EditorialListSchema,
@@ -27,10 +30,7 @@ import {
   EditorialStatsQuery,
   EditorialStatsSchema,
   EditorialUpdateRequest,
-} from '../editorial/schemas.ts';
-import { forgetSlottedPlaylists } from '../editorial/slots.ts';
-import type { AppEnv } from '../env.ts';
-import { ApiError, validationError } from '../errors.ts';
+} from '../schemas/editorial.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';

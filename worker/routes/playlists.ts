@@ -16,7 +16,6 @@ import { ApiError } from '../errors.ts';
 import { logger } from '../log.ts';
 import type { Catalogue } from '../recs/catalogue.ts';
 import type { RecommendInput } from '../recs/recommend.ts';
-import type { Source } from '../recs/rerank.ts';
 import { servingState } from '../recs/serving-state.ts';
 import { dayKey, weekKey } from '../recs/surfaces/period.ts';
 import { dailyMixes, discoverWeekly, type GeneratedPlaylist, radio, radioSeedTrack, releaseRadar } from '../recs/surfaces/playlists.ts';
@@ -25,6 +24,7 @@ import { PhaseTimer } from '../recs/timing.ts';
 import { pokeRollups } from '../rollups/applier.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { PlaylistListSchema, PlaylistParams, PlaylistSchema, RadioQuerySchema } from '../schemas/playlists.ts';
+import type { Source } from '../schemas/recommendations.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 

@@ -4,10 +4,7 @@ import { assertArtistAccess } from '../auth/principal.ts';
 import { createDb } from '../db/client.ts';
 import { insertSegment, listSegments, type SegmentRow } from '../db/segments.ts';
 import { errorResponse } from '../schemas/error.ts';
-import { marketer, openSegment } from '../segments/access.ts';
-import { segmentSnapshot } from '../segments/evaluate.ts';
-import { pseudonymousId } from '../segments/pseudonym.ts';
-import { SegmentRule } from '../segments/rules.ts';
+import { SegmentRule } from '../schemas/segment-rules.ts';
 import {
   SegmentCreateRequest,
   SegmentEstimateRequest,
@@ -15,7 +12,10 @@ import {
   SegmentListSchema,
   SegmentParams,
   SegmentSchema,
-} from '../segments/schemas.ts';
+} from '../schemas/segments.ts';
+import { marketer, openSegment } from '../segments/access.ts';
+import { segmentSnapshot } from '../segments/evaluate.ts';
+import { pseudonymousId } from '../segments/pseudonym.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 

@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { EVENT_TYPES } from '../../contract/events.ts';
 
 export const SOURCES = ['algorithmic', 'editorial', 'user_playlist', 'search', 'library', 'artist_page', 'radio', 'other'] as const;
-export type Source = (typeof SOURCES)[number];
 
 export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_BODY_BYTES = 1024 * 1024;

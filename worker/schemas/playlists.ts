@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { REC_SOURCES } from '../recs/rerank.ts';
-import { RADIO_TRACKS } from '../recs/surfaces/playlists.ts';
 import { Id } from './event.ts';
-import { csv, MAX_LIMIT } from './recommendations.ts';
+import { csv, MAX_LIMIT, REC_SOURCES } from './recommendations.ts';
+
+/** Tracks in a radio station. */
+export const RADIO_TRACKS = 50;
 
 export const PlaylistItemSchema = z.object({
   position: z.number().int().openapi({ description: 'Send it back with rec_id on plays from this playlist' }),

@@ -1,8 +1,33 @@
 import { z } from '@hono/zod-openapi';
-import { ACTIVITIES, WEATHERS } from '../recs/context.ts';
-import { DEFAULT_OPTIONS } from '../recs/recommend.ts';
-import { REC_SOURCES } from '../recs/rerank.ts';
 import { Id } from './event.ts';
+
+/*
+ * The recommendation API's vocabulary: the lists its enums are made of and its defaults. The
+ * recommender (worker/recs/) reads them from here, so the wire and the code cannot drift.
+ */
+
+export const ACTIVITIES = ['focus', 'workout', 'sleep', 'party', 'commute', 'relax'] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+/** Weather as the client reports it (its own weather source; nothing is looked up here). */
+export const WEATHERS = ['clear', 'clouds', 'rain', 'snow', 'storm', 'fog', 'hot', 'cold'] as const;
+export type Weather = (typeof WEATHERS)[number];
+
+/** Where a served item came from: the one list the API's enums and the impression log use. */
+export const REC_SOURCES = [
+  'model',
+  'content',
+  'neighbours',
+  'popular',
+  'seed',
+  'exploration',
+  'familiar',
+  'campaign',
+  'editorial',
+] as const;
+export type Source = (typeof REC_SOURCES)[number];
+
+export const DEFAULT_OPTIONS = { limit: 20, exploration: 0.1, maxPerArtist: 2, diversity: 0.3, recentHours: 7 * 24, familiar: 0 } as const;
 
 export const MAX_LIMIT = 100;
 const MAX_LIST = 500;

@@ -3,7 +3,7 @@ import { epochDay } from '../analytics/period.ts';
 import type { Db } from '../db/client.ts';
 import { rollupsAsOf } from '../db/rollups.ts';
 import { artistListeners, completedNotSaved, genreListening, lapsed, superListeners } from '../db/segments.ts';
-import type { SegmentRule } from './rules.ts';
+import type { SegmentRule } from '../schemas/segment-rules.ts';
 import { centroid, nearest, TASTE_FEATURE_NAMES, tasteVectors } from './taste.ts';
 
 /**
@@ -47,7 +47,10 @@ export async function segmentSnapshot(db: Db, rule: SegmentRule, now: number): P
 
 /** Users nearest to the artist's recent listeners who never played the artist, best first. */
 export async function lookalikes(db: Db, artistId: string, fromDay: number, size: number) {
-  const [{ recent, everPlayed }, rows] = await Promise.all([artistListeners(db, artistId, fromDay), genreListening(db, fromDay * DAY_MS)]);
+  const [{ recent, everPlayed }, rows] = await Promise.all([
+    artistListeners(db, artistId, fromDay),
+    genreListening(db, fromDay * DAY_MS, TASTE_FEATURE_NAMES),
+  ]);
   if (recent.length === 0) return [];
   const genres = [...new Set(rows.map((r) => r.genre).filter((g): g is string => g !== null))].sort();
   const vectors = tasteVectors(rows, genres);

@@ -2,6 +2,7 @@
  * Taste vectors for lookalikes: a user's genre shares followed by the stream-weighted means of
  * audio features scaled to [0, 1]. Pure; the SQL that feeds it lives in worker/db/segments.ts.
  */
+import type { GenreListening as GenreListeningOf } from '../db/segments.ts';
 
 /** Audio features in the vector, with the scaling that brings each to about [0, 1]. */
 export const TASTE_FEATURES = {
@@ -18,13 +19,8 @@ export const TASTE_FEATURES = {
 export type TasteFeature = keyof typeof TASTE_FEATURES;
 export const TASTE_FEATURE_NAMES = Object.keys(TASTE_FEATURES) as TasteFeature[];
 
-/** One user's streams of one genre, with the mean features of those streams (null when unknown). */
-export interface GenreListening {
-  userId: string;
-  genre: string | null;
-  streams: number;
-  means: Record<TasteFeature, number | null>;
-}
+/** One user's streams of one genre, with the mean taste features of those streams. */
+export type GenreListening = GenreListeningOf<TasteFeature>;
 
 /** Builds a vector per user over a fixed genre vocabulary. */
 export function tasteVectors(rows: readonly GenreListening[], genres: readonly string[]): Map<string, Float64Array> {

@@ -5,8 +5,9 @@ import { modelOf } from '../../../worker/model/active-model.ts';
 import type { LoadedModel } from '../../../worker/model/loaded-model.ts';
 import { candidateUnion, itemNeighbours } from '../../../worker/recs/candidates.ts';
 import { buildCatalogue } from '../../../worker/recs/catalogue.ts';
-import { DEFAULT_OPTIONS, recommend } from '../../../worker/recs/recommend.ts';
+import { recommend } from '../../../worker/recs/recommend.ts';
 import { PhaseTimer } from '../../../worker/recs/timing.ts';
+import { DEFAULT_OPTIONS } from '../../../worker/schemas/recommendations.ts';
 import { artistOf, BUNDLES, genreOf, putCatalogue, uploadBundle, versionOf } from './setup.ts';
 
 describe('Scoring inside workerd', () => {

@@ -10,15 +10,11 @@
  *   close to their taste (tracks without plays are scored through content.onnx like any other).
  * - Radio: a station from a track or an artist, the session continuation of up next.
  */
+
+import { RADIO_TRACKS } from '../../schemas/playlists.ts';
+import { DEFAULT_OPTIONS } from '../../schemas/recommendations.ts';
 import type { Catalogue } from '../catalogue.ts';
-import {
-  DEFAULT_OPTIONS,
-  listenerTaste,
-  type Recommendation,
-  type RecommendInput,
-  type RecommendOptions,
-  recommend,
-} from '../recommend.ts';
+import { listenerTaste, type Recommendation, type RecommendInput, type RecommendOptions, recommend } from '../recommend.ts';
 import type { PhaseTimer } from '../timing.ts';
 import { tasteClusters } from './taste-clusters.ts';
 
@@ -26,7 +22,6 @@ export const DAILY_MIX_TRACKS = 30;
 export const DISCOVER_WEEKLY_TRACKS = 30;
 export const RELEASE_RADAR_TRACKS = 30;
 export const RELEASE_RADAR_DAYS = 14;
-export const RADIO_TRACKS = 50;
 /** A Daily Mix's strongest tracks that pull their neighbours up (the heart of its cluster). */
 const CLUSTER_PULLS = 5;
 /** Release Radar: new music from artists the listener plays comes first, this many SD up. */

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { AsOf } from '../analytics/schemas.ts';
-import { SegmentRule } from './rules.ts';
+import { AsOf } from './analytics.ts';
+import { SegmentRule } from './segment-rules.ts';
 
 export const SegmentParams = z.object({
   id: z

@@ -10,16 +10,18 @@ import { DEFAULT_EVENT_WEIGHTS, DEFAULT_HALF_LIFE_DAYS } from '../../contract/ev
 import { type LoadedBundle, readBundle, writeBundle } from '../bundle/write.ts';
 import type { ItemContent } from '../data/content-rows.ts';
 import type { Interactions } from '../data/interactions.ts';
+import type { TrainingInput } from '../data/load.ts';
 import { type HetrecData, readHetrec, tagContent } from '../data/read-hetrec.ts';
+import { easeRanker, itemKnnRanker, itemPopularity, popularityRanker, type Ranker } from '../eval/baselines.ts';
+import { itemHoldout, tagPopularityScores } from '../eval/cold-start.ts';
+import { popularityPercentiles, recallAtK, topK } from '../eval/metrics.ts';
+import { evaluateRanker, type RankingMetrics, scorerRanker } from '../eval/protocol.ts';
+import { type StrongSplit, strongSplit, trainingInteractions } from '../eval/split.ts';
 import { ContentSession, ScorerSession } from '../onnx/runtime.ts';
 import { featureMatrix } from '../train/content-features.ts';
+import type { TrainingParams } from '../train/defaults.ts';
 import { scoreItems } from '../train/fold-in.ts';
-import { exportModels, type TrainingInput, type TrainingParams, trainModels } from '../train/pipeline.ts';
-import { easeRanker, itemKnnRanker, itemPopularity, popularityRanker, type Ranker } from './baselines.ts';
-import { itemHoldout, tagPopularityScores } from './cold-start.ts';
-import { popularityPercentiles, recallAtK, topK } from './metrics.ts';
-import { evaluateRanker, type RankingMetrics, scorerRanker } from './protocol.ts';
-import { type StrongSplit, strongSplit, trainingInteractions } from './split.ts';
+import { exportModels, trainModels } from './train.ts';
 
 export interface EvalOptions {
   hetrec: string;

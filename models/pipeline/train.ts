@@ -4,39 +4,23 @@
  * both graphs and check each against its TypeScript twin in onnxruntime before anything is written.
  */
 import type { ContentFeature, Manifest } from '../../contract/bundle-manifest.ts';
-import type { EventWeights } from '../../contract/events.ts';
 import { encodeTransitions, type Transitions } from '../../contract/transitions-file.ts';
 import type { BundleContents } from '../bundle/write.ts';
-import type { ItemContent } from '../data/content-rows.ts';
-import type { Interactions } from '../data/interactions.ts';
+import type { TrainingInput } from '../data/load.ts';
 import { exportContent } from '../onnx/content.ts';
 import { exportScorer } from '../onnx/scorer.ts';
 import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams } from '../session/transitions.ts';
-import { type AlsParams, type IterationReport, trainAls } from './als.ts';
-import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from './content-features.ts';
-import { type ContentModel, embedContent, fitContentModel } from './content-model.ts';
-import { type FoldInModel, foldInModel } from './fold-in.ts';
-import { fitItemNeighbours, type ItemItemParams } from './item-item.ts';
-import { fitSaturation, saturateCsr } from './saturation.ts';
+import { type IterationReport, trainAls } from '../train/als.ts';
+import { chooseFeatures, DEFAULT_FEATURE_OPTIONS, featureMatrix } from '../train/content-features.ts';
+import { type ContentModel, embedContent, fitContentModel } from '../train/content-model.ts';
+import type { TrainingParams } from '../train/defaults.ts';
+import { type FoldInModel, foldInModel } from '../train/fold-in.ts';
+import { fitItemNeighbours } from '../train/item-item.ts';
+import { fitSaturation, saturateCsr } from '../train/saturation.ts';
 import { contentParity, scorerParity } from './verify-export.ts';
 
 /** ONNX and TypeScript must agree this closely on every score (the parity the tests also assert). */
 export const PARITY_TOLERANCE = 1e-4;
-
-export interface TrainingInput {
-  interactions: Interactions;
-  /** aligned with interactions.itemIds when given */
-  content?: ItemContent[];
-  eventWeights: EventWeights;
-  halfLifeDays: number;
-  /** where the data came from, for the manifest */
-  data: string;
-  /**
-   * Listening sessions as item indices, oldest play first (session/sessions.ts), when the source
-   * has timestamps: the bundle then carries the next-track transitions (transitions.bin).
-   */
-  sessions?: Int32Array[];
-}
 
 export interface TrainedModel {
   foldIn: FoldInModel;
@@ -49,16 +33,6 @@ export interface TrainedModel {
  * offline evaluation keeps 100; 30 keeps the file under 8 bytes × 30 per item).
  */
 export const BUNDLE_TRANSITIONS: TransitionParams = { ...DEFAULT_TRANSITION_PARAMS, topK: 30 };
-
-export interface TrainingParams {
-  als: AlsParams;
-  /** BM25 saturation of strengths (train/saturation.ts); null = raw strengths */
-  saturation: { k1: number; b: number } | null;
-  /** ridge strength of the content model */
-  contentRidge: number;
-  /** RP3beta item-item neighbours blended into the scores (train/item-item.ts); null/absent = ALS only */
-  itemItem?: ItemItemParams | null;
-}
 
 /** Trains the models (no export). Items with no interactions get their content embedding. */
 export async function trainModels(

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ACTIVITIES } from '../recs/context.ts';
-import { Id } from '../schemas/event.ts';
+import { Id } from './event.ts';
+import { ACTIVITIES } from './recommendations.ts';
 
 /** Tracks an editorial playlist holds at most. */
 export const MAX_EDITORIAL_TRACKS = 500;

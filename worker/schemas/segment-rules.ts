@@ -1,6 +1,6 @@
 /** Segment rules: engagement conditions over one artist, evaluated against the rollups. */
 import { z } from '@hono/zod-openapi';
-import { Id } from '../schemas/event.ts';
+import { Id } from './event.ts';
 
 const Days = (def: number) => z.number().int().min(1).max(365).default(def);
 

@@ -9,13 +9,13 @@
  */
 import { SCORER_FILE } from '../../contract/bundle-manifest.ts';
 import { readHetrec, tagContent } from '../data/read-hetrec.ts';
+import { itemPopularity, type Ranker } from '../eval/baselines.ts';
+import { popularityPercentiles, topK } from '../eval/metrics.ts';
+import { evaluateRanker, type RankingMetrics, scorerRanker } from '../eval/protocol.ts';
+import { strongSplit, trainingInteractions } from '../eval/split.ts';
 import { ScorerSession } from '../onnx/runtime.ts';
-import type { TrainingParams } from '../train/pipeline.ts';
-import { itemPopularity, type Ranker } from './baselines.ts';
-import { popularityPercentiles, topK } from './metrics.ts';
-import { evaluateRanker, type RankingMetrics, scorerRanker } from './protocol.ts';
-import { trainBundle } from './run.ts';
-import { strongSplit, trainingInteractions } from './split.ts';
+import type { TrainingParams } from '../train/defaults.ts';
+import { trainBundle } from './evaluate.ts';
 
 export const EDITORIAL_PLAYLIST_SIZE = 25;
 

@@ -19,12 +19,12 @@ import {
   sessionWeights,
 } from '../../contract/session-weights.ts';
 import { IdIndex, interactionsFrom, TripletBuffer } from '../data/interactions.ts';
+import type { LogEvent, UserLog } from '../eval/session-data.ts';
 import { DEFAULT_TRANSITION_PARAMS, fitTransitions, type TransitionParams, transitionScores } from '../session/transitions.ts';
 import { DEFAULT_TRAINING_PARAMS } from '../train/defaults.ts';
 import { type FoldInModel, scoreHistory } from '../train/fold-in.ts';
-import { trainModels } from '../train/pipeline.ts';
 import { mulberry32 } from '../train/random.ts';
-import type { LogEvent, UserLog } from './session-data.ts';
+import { trainModels } from './train.ts';
 
 /** The Worker's history window (worker/routes/recommendations.ts): 500 events, 365 days. */
 const HISTORY_EVENTS = 500;

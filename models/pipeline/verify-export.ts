@@ -5,9 +5,9 @@
  */
 import type { Csr } from '../data/interactions.ts';
 import { allCandidates, ContentSession, ScorerSession } from '../onnx/runtime.ts';
-import { type ContentModel, embedContent } from './content-model.ts';
-import { type FoldInModel, scoreHistory } from './fold-in.ts';
-import { mulberry32 } from './random.ts';
+import { type ContentModel, embedContent } from '../train/content-model.ts';
+import { type FoldInModel, scoreHistory } from '../train/fold-in.ts';
+import { mulberry32 } from '../train/random.ts';
 
 /** Largest absolute score difference between ONNX and TypeScript over `samples` users of `byUser`. */
 export async function scorerParity(scorer: Uint8Array, model: FoldInModel, byUser: Csr, samples = 16, seed = 7): Promise<number> {

@@ -9,8 +9,9 @@ import { itemPopularity } from '../eval/baselines.ts';
 import { popularityPercentiles } from '../eval/metrics.ts';
 import { evaluateRanker } from '../eval/protocol.ts';
 import { strongSplit, trainingInteractions } from '../eval/split.ts';
-import { scoreHistory } from './fold-in.ts';
-import { type TrainingParams, trainModels } from './pipeline.ts';
+import type { TrainingParams } from '../train/defaults.ts';
+import { scoreHistory } from '../train/fold-in.ts';
+import { trainModels } from './train.ts';
 
 export const TUNE_GRID: ReadonlyArray<Partial<TrainingParams['als']>> = [
   {},

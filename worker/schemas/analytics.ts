@@ -1,7 +1,7 @@
 /** Request and response schemas of the artist analytics API (named, for the OpenAPI document). */
 import { z } from '@hono/zod-openapi';
-import { Id } from '../schemas/event.ts';
-import { METRIC_NAMES, type MetricName } from './definitions.ts';
+import { METRIC_NAMES, type MetricName } from '../analytics/definitions.ts';
+import { Id } from './event.ts';
 
 /** Days from 2000-01-01 (the earliest event time accepted) to 2099-12-31. */
 const IsoDate = z.iso
