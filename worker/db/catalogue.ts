@@ -109,8 +109,27 @@ export interface TrackHit {
  * Tracks whose title or artist name contains `q` (case-insensitive), titles that start with it first,
  * then newest releases. A scan of the catalogue: fine for editors' searches at tens of thousands.
  */
+/** D1 refuses a LIKE pattern over 50 bytes ("pattern too complex"); `%…%` leaves 48 for the needle. */
+const MAX_LIKE_NEEDLE_BYTES = 48;
+
+/** The longest prefix of `q`, LIKE-escaped, whose UTF-8 bytes fit the needle budget (an escape or a character is never split). */
+function likeNeedle(q: string): { needle: string; whole: boolean } {
+  const encoder = new TextEncoder();
+  let needle = '';
+  let bytes = 0;
+  for (const ch of q) {
+    const piece = /[\\%_]/.test(ch) ? `\\${ch}` : ch;
+    const size = encoder.encode(piece).length;
+    if (bytes + size > MAX_LIKE_NEEDLE_BYTES) return { needle, whole: false };
+    needle += piece;
+    bytes += size;
+  }
+  return { needle, whole: true };
+}
+
 export async function searchTracks(db: Db, q: string, limit: number): Promise<TrackHit[]> {
-  const escaped = q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  const lower = q.toLowerCase();
+  const { needle: escaped, whole } = likeNeedle(lower);
   const { results } = await db.$client
     .prepare(
       `SELECT t.id AS id, t.title AS title, t.artist_id AS artistId, a.name AS artistName, t.genre AS genre, t.release_date AS releaseDate
@@ -118,9 +137,11 @@ export async function searchTracks(db: Db, q: string, limit: number): Promise<Tr
        WHERE lower(t.title) LIKE ?1 ESCAPE '\\' OR lower(a.name) LIKE ?1 ESCAPE '\\'
        ORDER BY lower(t.title) LIKE ?2 ESCAPE '\\' DESC, t.release_date DESC, t.id LIMIT ?3`,
     )
-    .bind(`%${escaped}%`, `${escaped}%`, limit)
+    .bind(`%${escaped}%`, `${escaped}%`, whole ? limit : limit * 10)
     .all<TrackHit>();
-  return results;
+  // A query longer than the pattern budget matched on its prefix: keep the rows holding all of it.
+  if (whole) return results;
+  return results.filter((r) => r.title.toLowerCase().includes(lower) || r.artistName.toLowerCase().includes(lower)).slice(0, limit);
 }
 
 export interface ArtistRow {
