@@ -4,21 +4,11 @@
  * levels. Deterministic for a seed.
  */
 
+import { mulberry32 } from '../train/random.ts';
+
 export interface Pcm {
   channels: Float32Array[];
   sampleRate: number;
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const CLICK_TIMBRES = ['blip', 'kick', 'hat', 'wood', 'snare'] as const;
@@ -75,7 +65,7 @@ export interface ClickTrackOptions {
 /** A click track: one hit per beat from 0.1 s on, peak about −6 dBFS, mono. */
 export function clickTrack(o: ClickTrackOptions): Pcm {
   const sr = o.sampleRate ?? 44_100;
-  const rand = seededRandom(o.seed ?? 1);
+  const rand = mulberry32(o.seed ?? 1);
   const out = new Float32Array(Math.round(o.seconds * sr));
   const period = 60 / o.bpm;
   for (let k = 0; 0.1 + k * period < o.seconds; k++) {
@@ -166,7 +156,7 @@ export interface ToneOptions {
 export function toneOrNoise(o: ToneOptions): Pcm {
   const sr = o.sampleRate ?? 48_000;
   const n = Math.round(o.seconds * sr);
-  const rand = seededRandom(o.seed ?? 7);
+  const rand = mulberry32(o.seed ?? 7);
   const chans = o.channels ?? 2;
   const out: Float32Array[] = [];
   for (let c = 0; c < chans; c++) {

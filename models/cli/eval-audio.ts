@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { AudioAnalyser, type AudioAnalysis } from '../audio/analyser.ts';
 import { encodeWav } from '../audio/decode/wav-writer.ts';
 import { ffmpegLoudness, hasFfmpeg } from '../audio/node/ffmpeg.ts';
-import { CLICK_TIMBRES, chordProgression, clickTrack, type Pcm, seededRandom, toneOrNoise } from '../audio/synth.ts';
+import { CLICK_TIMBRES, chordProgression, clickTrack, type Pcm, toneOrNoise } from '../audio/synth.ts';
+import { mulberry32 } from '../train/random.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -107,7 +108,7 @@ async function main() {
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
   const ffmpeg = hasFfmpeg();
   const dir = mkdtempSync(join(tmpdir(), 'eval-audio-'));
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const tempo = { n: 0, ok: 0, octave: 0, other: 0, errs: [] as number[] };
   const key = { n: 0, exact: 0, keyOnly: 0, modeOnly: 0 };
   const loud = { n: 0, within: 0, errs: [] as number[] };

@@ -7,6 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, eventWeight } from '../../../contract/events.ts';
+import { mulberry32 } from '../../../models/train/random.ts';
 import { createDb } from '../../../worker/db/client.ts';
 import { trackPlayCounts } from '../../../worker/db/recs.ts';
 import { api, event, settleRollups, track } from '../helpers.ts';
@@ -14,21 +15,10 @@ import { api, event, settleRollups, track } from '../helpers.ts';
 const TYPES = ['play_start', 'play_end', 'skip', 'save', 'playlist_add', 'share'] as const;
 const EDGES = [0, 1_000, 29_999, 30_000, 30_001, 120_000, 199_999];
 
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('One stream rule', () => {
   it('Should count the same streams in analytics, catalogue popularity and the trainer for a random event stream', async () => {
     const now = Date.now();
-    const random = rng(27);
+    const random = mulberry32(27); // deterministic, so a failure replays
     expect((await api('/v1/tracks', { method: 'PUT', body: { tracks: [track('sr-t1', 'sr-a1', { duration_ms: 200_000 })] } })).status).toBe(
       200,
     );
