@@ -1,14 +1,4 @@
-/** Seeded PRNG (mulberry32): the same --seed gives the same model on any machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../contract/random.ts';
 
 /** Standard normal draws from a uniform source (Box–Muller). */
 export function normal(rand: () => number): () => number {

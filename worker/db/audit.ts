@@ -3,8 +3,16 @@ import type { Principal } from '../auth/principal.ts';
 import type { Db } from './client.ts';
 import { auditLog } from './schema.ts';
 
-/** What the audit log records: every change to who may call the API and to what model serves. */
-export const AUDIT_ACTIONS = ['key.mint', 'key.revoke', 'model.upload', 'model.activate'] as const;
+/** What the audit log records: every change to who may call the API and to what model serves (experiments included). */
+export const AUDIT_ACTIONS = [
+  'key.mint',
+  'key.revoke',
+  'model.upload',
+  'model.activate',
+  'experiment.start',
+  'experiment.stop',
+  'experiment.promote',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {

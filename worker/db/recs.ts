@@ -96,6 +96,9 @@ export interface ServedList {
   recId: string;
   userId: string;
   modelVersion: string | null;
+  /** The experiment the list was served under and the listener's arm (`interleaved` for team draft). */
+  experimentId?: string | null;
+  arm?: string | null;
   surface: string | null;
   context: string | null;
   servedAt: number;
@@ -106,6 +109,8 @@ export interface ServedList {
     reason: string | null;
     campaignId: string | null;
     playlistId?: string | null;
+    /** Interleaved lists: the arm that placed the track. */
+    arm?: string | null;
   }>;
 }
 
@@ -123,16 +128,28 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
     reason: it.reason,
     campaign_id: it.campaignId,
     playlist_id: it.playlistId ?? null,
+    arm: it.arm ?? null,
   }));
   await d1.batch([
     d1
-      .prepare('INSERT INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
-      .bind(list.recId, list.userId, list.modelVersion, list.surface, list.context, list.servedAt),
+      .prepare(
+        'INSERT INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at, experiment_id, arm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)',
+      )
+      .bind(
+        list.recId,
+        list.userId,
+        list.modelVersion,
+        list.surface,
+        list.context,
+        list.servedAt,
+        list.experimentId ?? null,
+        list.arm ?? null,
+      ),
     d1
       .prepare(
-        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, served_at)
+        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, arm, served_at)
          SELECT ?2, value ->> '$.position', value ->> '$.track_id', ?3, value ->> '$.score', value ->> '$.source',
-                value ->> '$.reason', value ->> '$.campaign_id', value ->> '$.playlist_id', ?4
+                value ->> '$.reason', value ->> '$.campaign_id', value ->> '$.playlist_id', value ->> '$.arm', ?4
          FROM json_each(?1)`,
       )
       .bind(JSON.stringify(items), list.recId, list.userId, list.servedAt),

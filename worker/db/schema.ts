@@ -100,6 +100,9 @@ export const recLists = sqliteTable(
     recId: text('rec_id').primaryKey(),
     userId: text('user_id').notNull(),
     modelVersion: text('model_version'),
+    /** The experiment this list was served under, and the listener's arm (`interleaved` for team draft). */
+    experimentId: text('experiment_id'),
+    arm: text('arm'),
     surface: text('surface'),
     /** JSON of the request context (activity, hour, …) for later analysis. */
     context: text('context'),
@@ -122,6 +125,8 @@ export const recItems = sqliteTable(
     campaignId: text('campaign_id'),
     /** The editorial playlist an `editorial` slot came from. */
     playlistId: text('playlist_id'),
+    /** Interleaving experiments: the arm (team) that placed this track. */
+    arm: text('arm'),
     servedAt: integer('served_at').notNull(),
   },
   (t) => [

@@ -16,7 +16,7 @@ import { ApiError } from '../errors.ts';
 import { logger } from '../log.ts';
 import type { Catalogue } from '../recs/catalogue.ts';
 import type { RecommendInput } from '../recs/recommend.ts';
-import { servingState } from '../recs/serving-state.ts';
+import { servingStateFor } from '../recs/serving-state.ts';
 import { dayKey, weekKey } from '../recs/surfaces/period.ts';
 import { dailyMixes, discoverWeekly, type GeneratedPlaylist, radio, radioSeedTrack, releaseRadar } from '../recs/surfaces/playlists.ts';
 import { MAX_MIXES } from '../recs/surfaces/taste-clusters.ts';
@@ -105,12 +105,14 @@ const asServed = (p: StoredPlaylist, g: keyof typeof GROUPS, period: string): Se
 const newRecId = () => `rec_${crypto.randomUUID().replaceAll('-', '')}`;
 
 /** Logs a served playlist's impressions after the response (a list is never slowed by its log). */
-function logImpressions(c: Context<AppEnv>, db: Db, userId: string, p: Served, at: number): void {
+function logImpressions(c: Context<AppEnv>, db: Db, userId: string, p: Served, at: number, tag: ExperimentTag): void {
   c.executionCtx.waitUntil(
     insertServedList(db, {
       recId: p.recId,
       userId,
       modelVersion: p.modelVersion,
+      experimentId: tag?.id ?? null,
+      arm: tag?.arm ?? null,
       surface: p.surface,
       context: JSON.stringify({ playlist: p.kind, period: p.storedPeriod, cold_start: p.coldStart }),
       servedAt: at,
@@ -121,13 +123,23 @@ function logImpressions(c: Context<AppEnv>, db: Db, userId: string, p: Served, a
   );
 }
 
-/** The model, catalogue and history a generation needs. */
-async function generationInput(c: Context<AppEnv>, db: Db, userId: string, now: number): Promise<RecommendInput> {
-  const [{ model, catalogue }, events] = await Promise.all([
-    servingState(db, c.env.MODELS, now, (p) => c.executionCtx.waitUntil(p)),
+/** The split experiment arm a playlist was generated under (interleaving applies to recommendation lists only). */
+type ExperimentTag = { id: string; arm: string } | null;
+
+/** The model (the listener's experiment arm's), catalogue and history a generation needs. */
+async function generationInput(
+  c: Context<AppEnv>,
+  db: Db,
+  userId: string,
+  now: number,
+): Promise<RecommendInput & { experiment: ExperimentTag }> {
+  const log = logger({ requestId: c.get('requestId') });
+  const [{ model, catalogue, experiment }, events] = await Promise.all([
+    servingStateFor(db, c.env.MODELS, userId, now, (p) => c.executionCtx.waitUntil(p), log),
     listenerHistory(db, userId, now),
   ]);
-  return { model, catalogue, events, boosts: [], now };
+  const tag = experiment?.mode === 'split' ? { id: experiment.id, arm: experiment.arm.name } : null;
+  return { model, catalogue, events, boosts: [], now, experiment: tag };
 }
 
 /**
@@ -141,7 +153,7 @@ async function playlistsOf(c: Context<AppEnv>, userId: string, groups: ReadonlyA
   const periods = { daily: dayKey(now, timeZone), discover: weekKey(now, timeZone), radar: dayKey(now, timeZone) };
   const stored = await storedPlaylists(db, userId, [...new Set(Object.values(periods))]);
   const out: Served[] = [];
-  let input: RecommendInput | null = null;
+  let input: Awaited<ReturnType<typeof generationInput>> | null = null;
   for (const g of groups) {
     const group = GROUPS[g];
     const period = periods[g];
@@ -176,7 +188,7 @@ async function playlistsOf(c: Context<AppEnv>, userId: string, groups: ReadonlyA
       out.push(...saved.playlists.map((p) => asServed(p, g, period)));
       continue;
     }
-    for (const p of served) logImpressions(c, db, userId, p, now);
+    for (const p of served) logImpressions(c, db, userId, p, now, input.experiment);
     out.push(...served);
   }
   return out.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind));
@@ -328,7 +340,7 @@ playlists.openapi(
       coldStart: station.rec.coldStart,
       storedPeriod: null,
     };
-    logImpressions(c, db, userId, served, now);
+    logImpressions(c, db, userId, served, now, input.experiment);
     return c.json(render(userId, served), 200);
   },
 );

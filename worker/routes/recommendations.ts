@@ -10,10 +10,11 @@ import { findUser } from '../db/users.ts';
 import { slotsForRequest, slottedPlaylists } from '../editorial/slots.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { INTERLEAVED_ARM, seededCoin, seedOf, teamDraft } from '../experiments/interleave.ts';
 import { type Logger, logger } from '../log.ts';
 import type { ListeningContext } from '../recs/context.ts';
-import { type RecommendOptions, recommend } from '../recs/recommend.ts';
-import { servingState } from '../recs/serving-state.ts';
+import { type Recommendation, type RecommendOptions, recommend } from '../recs/recommend.ts';
+import { servingStateFor, withArmSettings } from '../recs/serving-state.ts';
 import { PhaseTimer } from '../recs/timing.ts';
 import { pokeRollups } from '../rollups/applier.ts';
 import { errorResponse } from '../schemas/error.ts';
@@ -111,13 +112,14 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   const log = logger({ requestId: c.get('requestId') });
   const background = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   // The history reads do not depend on the model: run together, they overlap its catalogue delta read.
-  const [{ model, catalogue }, [events, boosts, user, editorialRows]] = await Promise.all([
-    servingState(db, c.env.MODELS, now, background).then((state) => {
+  const [serving, [events, boosts, user, editorialRows]] = await Promise.all([
+    servingStateFor(db, c.env.MODELS, userId, now, background, log).then((state) => {
       timer.mark('model');
       return state;
     }),
     Promise.all([listenerHistory(db, userId, now), boostsOf(db, userId, now, log), findUser(db, userId), editorialOf(db, now, log)]),
   ]);
+  const { model, catalogue, experiment } = serving;
   timer.mark('history');
   if (nowPlaying !== undefined) {
     const i = catalogue.indexOf.get(nowPlaying);
@@ -127,8 +129,26 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
   if (!listening && user?.timezone) opts.context = localTimeContext(now, user.timezone);
   const contextFrom = listening ? ('request' as const) : opts.context ? ('time_zone' as const) : null;
   const editorial = slotsForRequest(editorialRows, { surface, country: user?.country ?? null, now });
-  const rec = await recommend({ model, catalogue, events, boosts, now, editorial }, opts, timer);
   const recId = `rec_${crypto.randomUUID().replaceAll('-', '')}`;
+  const input = { model, catalogue, events, boosts, now, editorial };
+  let rec: Recommendation;
+  let items: Array<Recommendation['items'][number] & { arm?: string }>;
+  let tag: { id: string; arm: string } | null = null;
+  if (experiment?.mode === 'interleave') {
+    // Both arms rank for this listener; team draft merges them and each item remembers its arm.
+    const [a, b] = [
+      await recommend(input, withArmSettings(opts, experiment.a.settings), timer),
+      await recommend({ ...input, ...experiment.challenger }, withArmSettings(opts, experiment.b.settings), timer),
+    ];
+    const drafted = teamDraft(a.items, b.items, opts.limit, (it) => it.trackId, seededCoin(await seedOf(recId)));
+    rec = a;
+    items = drafted.map((d) => ({ ...d.item, arm: d.team === 'a' ? experiment.a.name : experiment.b.name }));
+    tag = { id: experiment.id, arm: INTERLEAVED_ARM };
+  } else {
+    rec = await recommend(input, experiment ? withArmSettings(opts, experiment.arm.settings) : opts, timer);
+    items = rec.items;
+    tag = experiment ? { id: experiment.id, arm: experiment.arm.name } : null;
+  }
   const context = JSON.stringify({
     ...(opts.context ?? {}),
     activity: rec.activity,
@@ -142,16 +162,19 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
       recId,
       userId,
       modelVersion: model.version,
+      experimentId: tag?.id ?? null,
+      arm: tag?.arm ?? null,
       surface,
       context,
       servedAt: now,
-      items: rec.items.map((it) => ({
+      items: items.map((it) => ({
         trackId: it.trackId,
         score: it.score,
         source: it.source,
         reason: it.reason,
         campaignId: it.campaignId,
         playlistId: it.playlistId,
+        arm: it.arm ?? null,
       })),
     })
       .then(() => pokeRollups(c.env))
@@ -162,11 +185,12 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
     {
       rec_id: recId,
       model_version: model.version,
+      experiment: tag,
       user_id: userId,
       cold_start: rec.coldStart,
       fallback: rec.fallback,
       context: { activity: rec.activity, weather: opts.context?.weather ?? null, from: contextFrom },
-      items: rec.items.map((it) => ({
+      items: items.map((it) => ({
         track_id: it.trackId,
         score: it.score,
         reason: it.reason,

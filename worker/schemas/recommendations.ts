@@ -153,7 +153,14 @@ export const RecommendationBodySchema = z
 export const RecommendationSchema = z
   .object({
     rec_id: z.string().openapi({ description: 'Send it back as context.rec_id (with position) on plays from this list' }),
-    model_version: z.string(),
+    model_version: z.string().openapi({ description: "The model that ranked the list (arm A's under interleaving)" }),
+    experiment: z
+      .object({
+        id: z.string(),
+        arm: z.string().openapi({ description: "The listener's arm, or `interleaved` when both arms' rankings were merged" }),
+      })
+      .nullable()
+      .openapi({ description: 'The running experiment this list was served under, or null' }),
     user_id: z.string(),
     cold_start: z.enum(['none', 'seeds', 'popular']).openapi({ description: 'How a user without history was served' }),
     fallback: z.enum(['model_scores_not_finite']).nullable().openapi({

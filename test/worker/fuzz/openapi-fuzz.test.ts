@@ -148,6 +148,8 @@ function commaSeparated(p: Parameter): fc.Arbitrary<string> | undefined {
  * - createCampaign: `ends_at` after `starts_at`;
  * - createApiKey: artist and marketer keys need `artist_ids`, admin and app keys take none;
  * - getRadio: exactly one seed, `track` or `artist`;
+ * - startExperiment: arms of the uploaded model with distinct names, shares summing to 1 (or none),
+ *   two arms when interleaving;
  * - editorial playlists: tracks of the catalogue, each once; `ends_at` after `starts_at` (a lone
  *   `ends_at` in an update clears `starts_at`, which the stored playlist may hold).
  */
@@ -175,6 +177,16 @@ function constrain(operationId: string, req: FuzzRequest): FuzzRequest {
     if (body.ends_at && body.starts_at && Date.parse(String(body.ends_at)) <= Date.parse(String(body.starts_at))) {
       body.ends_at = new Date(Date.parse(String(body.starts_at)) + DAY_MS).toISOString();
     }
+  }
+  if (operationId === 'startExperiment' && body && Array.isArray(body.arms)) {
+    const arms = (body.mode === 'interleave' ? body.arms.slice(0, 2) : body.arms) as Record<string, unknown>[];
+    arms.forEach((arm, i) => {
+      arm.name = `arm-${i}`;
+      arm.model_version = rows.models[0];
+      if (body.mode === 'interleave' || arms.some((a) => a.share === undefined)) delete arm.share;
+      else arm.share = 1 / arms.length;
+    });
+    body.arms = arms;
   }
   if (operationId === 'getRadio') {
     if (req.query.track !== undefined) delete req.query.artist;
