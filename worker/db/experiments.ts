@@ -20,6 +20,8 @@ export interface ArmSettings {
   exploration?: number | undefined;
   diversity?: number | undefined;
   max_per_artist?: number | undefined;
+  /** `popular`: the week's popular tracks instead of the model's ranking (a baseline arm). */
+  ranker?: 'model' | 'popular' | undefined;
 }
 
 /** The metrics compared between arms, each a per-listener value. */

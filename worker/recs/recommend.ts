@@ -68,6 +68,11 @@ export interface RecommendOptions {
    */
   sessionSteers?: boolean | undefined;
   /**
+   * `popular` ranks by the week's popularity instead of the model (an experiment's baseline arm);
+   * the listener's filters, exclusions and business rules still apply. Default `model`.
+   */
+  ranker?: 'model' | 'popular' | undefined;
+  /**
    * Tracks that pull their neighbours up as the session's tracks do (weight 1 = the newest play of a
    * session): a Daily Mix pulls toward the heart of its cluster, so the mix stays one sound.
    */
@@ -182,20 +187,19 @@ export async function recommend(input: RecommendInput, opts: RecommendOptions, t
   const sessionItems = steeringSession.map((s) => cat.indexOf.get(s.trackId)).filter((i): i is number => i !== undefined);
   const followers = followersOf(model, sessionItems);
   const full = cat.modelItems <= FULL_SCAN_MAX_ITEMS;
-  const candidates =
-    coldStart === 'popular'
-      ? []
-      : full
-        ? 'all'
-        : [...new Set([...candidateUnion(model, cat, anchors, genres), ...followers.keys(), ...editorialCandidates(cat, input.editorial)])];
-  let scored =
-    coldStart === 'popular'
-      ? null
-      : await model.score(
-          history.map(([i]) => i),
-          history.map(([, w]) => w),
-          candidates,
-        );
+  const byPopularity = coldStart === 'popular' || opts.ranker === 'popular';
+  const candidates = byPopularity
+    ? []
+    : full
+      ? 'all'
+      : [...new Set([...candidateUnion(model, cat, anchors, genres), ...followers.keys(), ...editorialCandidates(cat, input.editorial)])];
+  let scored = byPopularity
+    ? null
+    : await model.score(
+        history.map(([i]) => i),
+        history.map(([, w]) => w),
+        candidates,
+      );
   // A model whose scores are all NaN or infinite would rank nothing: never answer an empty list for a
   // catalogue that has tracks, fall back to popularity and say why.
   let fallback: Recommendation['fallback'] = null;

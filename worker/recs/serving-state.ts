@@ -89,5 +89,6 @@ export function withArmSettings(opts: RecommendOptions, settings: ArmSettings | 
     exploration: settings.exploration ?? opts.exploration,
     diversity: settings.diversity ?? opts.diversity,
     maxPerArtist: settings.max_per_artist ?? opts.maxPerArtist,
+    ranker: settings.ranker ?? opts.ranker,
   };
 }

@@ -9,6 +9,10 @@ const ArmSettingsSchema = z
     exploration: z.number().min(0).max(0.5).optional(),
     diversity: z.number().min(0).max(1).optional(),
     max_per_artist: z.number().int().min(1).max(50).optional(),
+    ranker: z
+      .enum(['model', 'popular'])
+      .optional()
+      .openapi({ description: "`popular`: the week's popular tracks instead of the model's ranking, a baseline arm" }),
   })
   .openapi('ArmSettings', { description: "Ranking settings the arm serves with, over the request's own" });
 

@@ -312,4 +312,29 @@ describe('Experiments', () => {
     expect(((await stopped.json()) as Experiment).status).toBe('stopped');
     expect((await tagged('il-u0')).experiment).toBeNull();
   });
+
+  it("Should serve a settings-only arm from the same model: a popularity baseline ranks by the week's plays", async () => {
+    const e = await start({
+      name: 'model against popularity',
+      arms: [
+        { name: 'model', model_version: b },
+        { name: 'popular', model_version: b, settings: { ranker: 'popular', exploration: 0 } },
+      ],
+    });
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const u = `pop-u${i}`;
+      // A listener with history, so the model arm ranks by the model.
+      await listenTo(u, await tagged(u), 2);
+      const list = await tagged(u);
+      const arm = armAt(e.arms, await bucketOf(e.id, u)).name;
+      expect(list.experiment).toEqual({ id: e.id, arm });
+      seen.add(arm);
+      const sources = new Set(list.items.map((it) => it.source));
+      if (arm === 'popular') expect([...sources]).toEqual(['popular']);
+      else expect(sources.has('popular')).toBe(false);
+    }
+    expect([...seen].sort()).toEqual(['model', 'popular']);
+    expect((await api(`/v1/admin/experiments/${e.id}/stop`, { method: 'POST' })).status).toBe(200);
+  });
 });
