@@ -41,8 +41,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MANIFEST_FILE } from '../../contract/bundle-manifest.ts';
+import { activate, uploadBundle } from '../../models/publish/client.ts';
 import { loadWorld } from '../demo/load-world.ts';
-import { activateModel, activeModel, trainFromLocal, uploadBundle } from '../demo/model-step.ts';
+import { activeModel, trainFromLocal } from '../demo/model-step.ts';
 import { hashSeed, Rng } from '../demo/rng.ts';
 import { DEFAULT_WORLD, generateWorld } from '../demo/world.ts';
 import { openLocalD1 } from '../lib/local-d1.ts';
@@ -435,8 +436,8 @@ try {
   } else {
     const bundleDir = values.bundle ?? (await trainBundle());
     if (!existsSync(join(bundleDir, MANIFEST_FILE))) throw new Error(`${bundleDir} holds no ${MANIFEST_FILE}`);
-    const version = await uploadBundle(server.url, adminToken, bundleDir);
-    await activateModel(server.url, adminToken, version);
+    const version = await uploadBundle({ url: server.url, key: adminToken }, bundleDir);
+    await activate({ url: server.url, key: adminToken }, version);
     say(`model ${version} uploaded and active`);
   }
   const minted = await apiCall<{ key: string }>(server.url, adminToken, '/v1/admin/keys', { body: { role: 'app', name: 'bench:react' } });

@@ -1,12 +1,19 @@
 /**
  * Train → upload → activate, the model half of `npm start`: the trainer reads the local D1 file, the
- * bundle goes up through POST /v1/admin/models (multipart, one part per file) and is switched on with
- * POST /v1/admin/models/:version/activate.
+ * bundle goes up and is switched on through models/publish/client.ts (the trainer's publishing side,
+ * also `npm run publish`).
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { MANIFEST_FILE, type Manifest } from '../../contract/bundle-manifest.ts';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import {
+  activate,
+  runningExperiment,
+  type StartedExperiment,
+  startExperiment,
+  type Target,
+  uploadBundle,
+} from '../../models/publish/client.ts';
 import { apiCall, ROOT } from '../lib/local-worker.ts';
 
 export const TRAINER = join(ROOT, 'models/cli/train.ts');
@@ -34,43 +41,10 @@ export function trainFromLocal(persistTo: string, outDir: string, logFile: strin
   });
 }
 
-/**
- * Uploads the bundle folder `dir` (manifest and the files it lists); returns its version.
- *
- * @example const version = await uploadBundle(url, adminToken, '.data/model');
- */
-export async function uploadBundle(url: string, admin: string, dir: string): Promise<string> {
-  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-  const form = new FormData();
-  for (const file of [MANIFEST_FILE, ...Object.values(manifest.files)]) {
-    form.append(basename(file), new Blob([readFileSync(join(dir, file))]), basename(file));
-  }
-  let res: Response | null = null;
-  for (let attempt = 1; !res; attempt++) {
-    try {
-      res = await fetch(`${url}/v1/admin/models`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: form });
-    } catch (err) {
-      // A busy local dev server sometimes drops a multi-MB upload mid-body (EPIPE): try again.
-      if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-  // 409: this exact version was uploaded before (a re-run after an interrupted start); activating it is enough.
-  if (res.status !== 201 && res.status !== 409)
-    throw new Error(`uploading model ${manifest.version} failed (${res.status}): ${await res.text()}`);
-  return manifest.version;
-}
-
-/** Switches traffic to an uploaded model version. */
-export async function activateModel(url: string, admin: string, version: string): Promise<void> {
-  const act = await apiCall(url, admin, `/v1/admin/models/${encodeURIComponent(version)}/activate`, { method: 'POST' });
-  if (act.status !== 200) throw new Error(`activating model ${version} failed (${act.status}): ${JSON.stringify(act.body)}`);
-}
-
-/** Uploads the bundle folder `dir` and activates it; returns the version. */
+/** Uploads the bundle folder `dir` and activates it (models/publish/client.ts); returns the version. */
 export async function uploadAndActivate(url: string, admin: string, dir: string): Promise<string> {
-  const version = await uploadBundle(url, admin, dir);
-  await activateModel(url, admin, version);
+  const version = await uploadBundle({ url, key: admin }, dir);
+  await activate({ url, key: admin }, version);
   return version;
 }
 
@@ -79,4 +53,20 @@ export async function activeModel(url: string, admin: string): Promise<string | 
   const res = await apiCall<{ models?: { version: string; active: boolean }[] }>(url, admin, '/v1/admin/models');
   if (res.status !== 200) return null;
   return res.body.models?.find((m) => m.active)?.version ?? null;
+}
+
+/** The demo's share of listeners served by popularity instead of the model. */
+export const DEMO_BASELINE_SHARE = 0.2;
+
+/**
+ * The demo's experiment, or the one already running: the model against the week's popular tracks
+ * (a settings-only arm of the same model, so the isolate holds one model), split 80/20.
+ */
+export async function startDemoExperiment(t: Target, version: string): Promise<StartedExperiment> {
+  const running = await runningExperiment(t);
+  if (running) return running;
+  return startExperiment(t, 'Model against popularity', [
+    { name: 'model', model_version: version, share: 1 - DEMO_BASELINE_SHARE },
+    { name: 'popular', model_version: version, share: DEMO_BASELINE_SHARE, settings: { ranker: 'popular' } },
+  ]);
 }

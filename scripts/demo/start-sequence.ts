@@ -14,7 +14,7 @@ import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
 import { loadWorld } from './load-world.ts';
-import { activeModel, trainFromLocal, uploadAndActivate } from './model-step.ts';
+import { activeModel, startDemoExperiment, trainFromLocal, uploadAndActivate } from './model-step.ts';
 import type { Reporter } from './progress.ts';
 import { createSimulator, describeStats, historyRate } from './simulator.ts';
 import { type DemoState, readState, writeState } from './state.ts';
@@ -148,6 +148,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       delete state.campaign;
       delete state.editorial;
       delete state.warmup;
+      delete state.experiment;
       biggest = world.biggestArtists(40);
       save();
     } else if (state.world) {
@@ -233,6 +234,19 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
         say(`• editorial: ${state.editorial.playlists.map((p) => `"${p.title}"`).join(', ')} published (two with home-list slots)`);
       } catch (err) {
         say(`↷ skipped the demo editorial playlists: ${(err as Error).message}`);
+      }
+    }
+
+    if (!state.experiment && state.keys && active) {
+      try {
+        const e = await timed('experiment', () => startDemoExperiment({ url, key: adminToken }, active as string));
+        state.experiment = { id: e.id, name: e.name, at: new Date().toISOString() };
+        save();
+        say(
+          `• experiment "${e.name}": ${e.arms.map((x) => `${x.name} ${Math.round(x.share * 100)} %`).join(' against ')} of listeners (Experiments page)`,
+        );
+      } catch (err) {
+        say(`↷ skipped the demo experiment: ${(err as Error).message}`);
       }
     }
 
