@@ -139,6 +139,11 @@ class Session {
     return this.me?.role === 'app' || this.me?.role === 'admin';
   }
 
+  /** Only admin keys run experiments. */
+  get isAdmin(): boolean {
+    return this.me?.role === 'admin';
+  }
+
   /** Only editor and admin keys edit editorial playlists. */
   get canEditPlaylists(): boolean {
     return this.me?.role === 'editor' || this.me?.role === 'admin';
