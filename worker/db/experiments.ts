@@ -118,9 +118,11 @@ const stats = (n: number, sum: number | null, sumSq: number | null): GroupStats 
 
 /**
  * Per arm of a split experiment, over listeners served under it before `to`: conversion (share of
- * their lists with a stream from the list), streams and net saves per listener from their first list
- * on (every stream, not only those from lists: a model that only moves listening around gains
- * nothing), and skip rate among plays from the lists (listeners with such plays only).
+ * their lists with a stream from the list), streams and net saves per listener while the experiment
+ * ran (every stream, not only those from lists: a model that only moves listening around gains
+ * nothing; counted from the start, not from each listener's first list, so a client clock a little
+ * behind the server's loses nothing, and randomisation makes the streams before a first list equal
+ * between arms in expectation), and skip rate among plays from the lists (listeners with such plays).
  */
 export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promise<ArmOutcome[]> {
   const d1 = db.$client;
@@ -138,7 +140,7 @@ export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promi
            GROUP BY l.user_id),
          activity AS (
            SELECT u.user_id, coalesce(sum(${streamSql('e')}), 0) AS streams, sum(e.type = 'save') - sum(e.type = 'unsave') AS saves
-           FROM listeners u JOIN events e ON e.user_id = u.user_id AND e.ts >= u.first_at AND e.ts < ?2
+           FROM listeners u JOIN events e ON e.user_id = u.user_id AND e.ts >= ?3 AND e.ts < ?2
            GROUP BY u.user_id),
          per_user AS (
            SELECT u.arm, u.lists, coalesce(f.converted, 0) * 1.0 / u.lists AS conversion,
@@ -152,7 +154,7 @@ export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promi
                 count(skip_rate) AS skipN, sum(skip_rate) AS skipSum, sum(skip_rate * skip_rate) AS skipSq
          FROM per_user GROUP BY arm`,
       )
-      .bind(e.id, to)
+      .bind(e.id, to, e.startedAt)
       .all<{
         arm: string;
         n: number;
