@@ -117,12 +117,11 @@ export async function markPromoted(db: Db, id: string, arm: string, now: number)
 const stats = (n: number, sum: number | null, sumSq: number | null): GroupStats => ({ n, sum: sum ?? 0, sumSq: sumSq ?? 0 });
 
 /**
- * Per arm of a split experiment, over listeners served under it before `to`: conversion (share of
- * their lists with a stream from the list), streams and net saves per listener while the experiment
- * ran (every stream, not only those from lists: a model that only moves listening around gains
- * nothing; counted from the start, not from each listener's first list, so a client clock a little
- * behind the server's loses nothing, and randomisation makes the streams before a first list equal
- * between arms in expectation), and skip rate among plays from the lists (listeners with such plays).
+ * Per arm of a split experiment, over listeners served under it before `to`, each value per
+ * listener from the events sent back with the rec_id of a list served to them under the experiment
+ * (attribution by list, not by clock: a client clock behind the server's loses nothing):
+ * conversion (share of their lists with a stream), streams, net saves, and skip rate among their
+ * plays (listeners with plays only). Every listener served counts, those who did nothing as 0.
  */
 export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promise<ArmOutcome[]> {
   const d1 = db.$client;
@@ -130,23 +129,21 @@ export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promi
     d1
       .prepare(
         `WITH lists AS (SELECT rec_id, user_id, arm, served_at FROM rec_lists WHERE experiment_id = ?1 AND served_at < ?2),
-         listeners AS (SELECT user_id, min(arm) AS arm, min(served_at) AS first_at, count(*) AS lists FROM lists GROUP BY user_id),
+         listeners AS (SELECT user_id, min(arm) AS arm, count(*) AS lists FROM lists GROUP BY user_id),
          from_lists AS (
            SELECT l.user_id,
                   count(DISTINCT CASE WHEN ${streamSql('e')} THEN l.rec_id END) AS converted,
+                  coalesce(sum(${streamSql('e')}), 0) AS streams,
+                  coalesce(sum(e.type = 'save') - sum(e.type = 'unsave'), 0) AS saves,
                   coalesce(sum(${countedSkipSql('e')}), 0) AS skips,
                   coalesce(sum(${playSql('e')}), 0) AS plays
            FROM lists l JOIN events e ON e.rec_id = l.rec_id AND e.user_id = l.user_id AND e.ts < ?2
            GROUP BY l.user_id),
-         activity AS (
-           SELECT u.user_id, coalesce(sum(${streamSql('e')}), 0) AS streams, sum(e.type = 'save') - sum(e.type = 'unsave') AS saves
-           FROM listeners u JOIN events e ON e.user_id = u.user_id AND e.ts >= ?3 AND e.ts < ?2
-           GROUP BY u.user_id),
          per_user AS (
            SELECT u.arm, u.lists, coalesce(f.converted, 0) * 1.0 / u.lists AS conversion,
-                  coalesce(a.streams, 0) AS streams, coalesce(a.saves, 0) AS saves,
+                  coalesce(f.streams, 0) AS streams, coalesce(f.saves, 0) AS saves,
                   CASE WHEN f.plays > 0 THEN f.skips * 1.0 / f.plays END AS skip_rate
-           FROM listeners u LEFT JOIN from_lists f ON f.user_id = u.user_id LEFT JOIN activity a ON a.user_id = u.user_id)
+           FROM listeners u LEFT JOIN from_lists f ON f.user_id = u.user_id)
          SELECT arm, count(*) AS n, sum(lists) AS lists,
                 sum(conversion) AS convSum, sum(conversion * conversion) AS convSq,
                 sum(streams) AS streamsSum, sum(streams * streams) AS streamsSq,
@@ -154,7 +151,7 @@ export async function splitOutcomes(db: Db, e: ExperimentRow, to: number): Promi
                 count(skip_rate) AS skipN, sum(skip_rate) AS skipSum, sum(skip_rate * skip_rate) AS skipSq
          FROM per_user GROUP BY arm`,
       )
-      .bind(e.id, to, e.startedAt)
+      .bind(e.id, to)
       .all<{
         arm: string;
         n: number;
