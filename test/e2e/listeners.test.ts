@@ -180,4 +180,68 @@ describe.skipIf(!hasChromium && !inCi)('Listener preview in chromium', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('backbeat.listeners'))).toBeNull();
     expect(cspMessages).toEqual([]);
   });
+
+  it('Should show an admin an experiment: the arms side by side, the lift with its interval, and stop it in one click', async () => {
+    const admin = worker?.adminToken as string;
+    const models = await apiCall<{ active: string }>(url, admin, '/v1/admin/models');
+    const started = await apiCall<{ id: string; arms: { name: string; share: number }[] }>(url, admin, '/v1/admin/experiments', {
+      body: {
+        name: 'E2E model against popularity',
+        arms: [
+          { name: 'model', model_version: models.body.active },
+          { name: 'popular', model_version: models.body.active, settings: { ranker: 'popular' } },
+        ],
+      },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    // Listeners of both arms are served and stream the first track of their list.
+    for (let u = 0; u < 12; u++) {
+      const user = `u-e2e-exp-${u}`;
+      const list = await api<{ rec_id: string; items: { track_id: string }[] }>(`/v1/users/${user}/recommendations?limit=5`);
+      const first = list.items[0];
+      if (!first) continue;
+      const ev = await apiCall(url, appKey, '/v1/events', {
+        body: {
+          events: [
+            {
+              event_id: `e2e-exp-${u}`,
+              user_id: user,
+              track_id: first.track_id,
+              type: 'play_end',
+              ms_played: 120_000,
+              ts: Date.now(),
+              context: { source: 'algorithmic', rec_id: list.rec_id, position: 0 },
+            },
+          ],
+        },
+      });
+      expect(ev.status).toBe(200);
+    }
+    await signIn(admin);
+    await nav().getByRole('link', { name: 'Experiments' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Experiments' }).waitFor();
+    await page.getByTestId('experiments-table').getByRole('button', { name: 'E2E model against popularity' }).waitFor();
+    const arms = page.getByTestId('arms-table');
+    await arms.waitFor();
+    const report = await apiCall<{ arms: { arm: string; users: number }[] }>(url, admin, `/v1/admin/experiments/${started.body.id}/report`);
+    for (const a of report.body.arms)
+      await arms
+        .getByRole('row')
+        .filter({ hasText: a.arm })
+        .filter({ hasText: String(a.users) })
+        .first()
+        .waitFor();
+    await page.getByTestId('experiment-lift-chart').locator('canvas').waitFor();
+    await shot('experiments');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect
+      .poll(async () => (await apiCall<{ status: string }>(url, admin, `/v1/admin/experiments/${started.body.id}`)).body.status)
+      .toBe('stopped');
+    await page.getByRole('button', { name: 'Stop', exact: true }).waitFor({ state: 'detached' });
+    await signOut();
+    await signIn(appKey);
+    expect(await nav().getByRole('link', { name: 'Experiments' }).count()).toBe(0);
+    expect(cspMessages).toEqual([]);
+  });
 });
