@@ -17,6 +17,7 @@ import { artists } from './routes/artists.ts';
 import { campaigns } from './routes/campaigns.ts';
 import { editorial } from './routes/editorial.ts';
 import { events } from './routes/events.ts';
+import { insights } from './routes/insights.ts';
 import { me } from './routes/me.ts';
 import { artistPlacementsRouter } from './routes/placements.ts';
 import { playlists } from './routes/playlists.ts';
@@ -79,6 +80,7 @@ app.route('/v1', playlists);
 app.route('/v1', similar);
 app.route('/v1/me', me);
 app.route('/v1/users', users);
+app.route('/v1', insights);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 

@@ -131,3 +131,122 @@ export function derivedMetrics(c: Counters) {
     conversion: ratio(c.algorithmicStreams, c.impressions),
   };
 }
+
+/**
+ * Insights (worker/insights/): each with a plain-language line for the dashboard and the exact
+ * definition one click away.
+ */
+export interface InsightDefinition {
+  label: string;
+  /** What it means, for an artist who has never read a glossary. */
+  plain: string;
+  /** How it is computed, exactly. */
+  exact: string;
+}
+
+export const INSIGHTS = {
+  reach_drivers: {
+    label: 'What drives your reach',
+    plain: 'Why your streams from recommendations went up or down: were you shown more often, or did more people press play?',
+    exact:
+      'Algorithmic streams A = impressions I × conversion (A ÷ I), per surface and per track, compared between two periods. ' +
+      'Each row’s change A₁ − A₀ is split by log shares (LMDI): the impressions part is L(A₁, A₀) · ln(I₁ ÷ I₀) and the conversion ' +
+      'part L(A₁, A₀) · ln(c₁ ÷ c₀), with L(x, y) = (x − y) ÷ (ln x − ln y); the parts of all rows add up to the total change. ' +
+      'A row with no impressions in one period puts its whole change on impressions; a row with impressions in both periods but ' +
+      'no algorithmic stream in one puts it on conversion; streams with no impression in either period (a source = algorithmic play ' +
+      'with no served list) are unattributed.',
+  },
+  completion: {
+    label: 'Completion',
+    plain: 'Of the streams, how many were played to the end.',
+    exact:
+      'completions ÷ streams (a completion reaches ≥ 90 % of the track). Reported beside the reach drivers: it does not change how ' +
+      'many streams there were, it is the third factor of finished algorithmic streams ≈ I × conversion × completion.',
+  },
+  alert: {
+    label: 'Alert',
+    plain: 'A day that was unusual for you: far outside what your own last four weeks looked like.',
+    exact:
+      'For each metric of ALERT_METRICS, a UTC day whose value lies outside median ± 3 × 1.4826 × MAD of the 28 days before it ' +
+      '(MAD: the median absolute deviation from that median) and differs from the median by at least the metric’s minimum ' +
+      'change; no alert before the artist has 14 days with streams among the 28.',
+  },
+  release_benchmark: {
+    label: 'Release benchmark',
+    plain: 'How a new track’s first day and first week compare with how your releases usually start.',
+    exact:
+      'Cumulative streams of the track per hour of its first 24 h and per day of its first 7 days, counted from its release ' +
+      '(release_date 00:00 UTC, or the first day it was streamed when it has none), against the median at each point over the ' +
+      'artist’s other tracks released before it whose window has ended (the 20 most recent). Hours read the raw events, so ' +
+      'they exist only while the first 24 h lie in the hot window (EVENTS_HOT_DAYS).',
+  },
+  countries: {
+    label: 'Countries',
+    plain: 'Where your listeners are.',
+    exact:
+      'Listeners (≥ 1 stream in the period) and their streams by the listener’s country (users.country, ISO 3166-1); unknown when not sent.',
+  },
+  segment_super: {
+    label: 'Super listeners',
+    plain: 'Your most devoted listeners: they play your songs to the end again and again, and save them.',
+    exact: `Listeners of the period with ≥ ${TIERS.superMinCompletions} completions and ≥ ${TIERS.superMinNetSaves} net save (the super tier).`,
+  },
+  segment_moderate: {
+    label: 'Moderate listeners',
+    plain: 'Listeners who come back to you regularly.',
+    exact: `Listeners of the period who are not super and have ≥ ${TIERS.engagedMinStreams} streams (the engaged tier).`,
+  },
+  segment_light: {
+    label: 'Light listeners',
+    plain: 'Listeners who played you once or twice.',
+    exact: `Listeners of the period with fewer than ${TIERS.engagedMinStreams} streams who are not super.`,
+  },
+  segment_previously_active: {
+    label: 'Previously active',
+    plain: 'People who listened to you in the past year but not in this period.',
+    exact: 'Users with ≥ 1 stream of the artist in the 365 days before the period and none in it; they have no streams in the period.',
+  },
+  segment_programmed: {
+    label: 'Programmed listeners',
+    plain: 'Listeners who only found you through recommendations or editorial playlists, never on their own.',
+    exact:
+      'Listeners of the period all of whose streams of the artist carry a rec_id or have source algorithmic or editorial. Read from ' +
+      'the raw events, so only the part of the period inside the hot window (EVENTS_HOT_DAYS) counts.',
+  },
+  funnel: {
+    label: 'Listener → saver → repeat listener',
+    plain: 'How many of your listeners saved a song, and how many of those kept coming back.',
+    exact:
+      'Listeners: ≥ 1 stream in the period. Savers: listeners with ≥ 1 save event of the artist in the period. Repeat listeners: ' +
+      'savers who streamed the artist on ≥ 2 different UTC days of the period. Each step’s rate is its count ÷ the step before.',
+  },
+  track_timeline: {
+    label: 'Track timeline',
+    plain: 'One song, day by day.',
+    exact:
+      'Per UTC day: streams, plays started, counted skips, skip rate, completions and net saves of one track (definitions of METRICS).',
+  },
+} as const satisfies Record<string, InsightDefinition>;
+
+export type InsightName = keyof typeof INSIGHTS;
+
+/**
+ * The metrics an alert watches, each with the smallest distance from the median that may alert, so a
+ * quiet artist's 0 → 4 streams is not news. Skip rate only counts on days with `minPlaysStarted`.
+ */
+export const ALERT_METRICS = {
+  streams: { label: 'Streams', minChange: 25, plain: 'streams' },
+  skip_rate: { label: 'Skip rate', minChange: 0.1, plain: 'skip rate', minPlaysStarted: 30 },
+  saves: { label: 'Saves (net)', minChange: 5, plain: 'saves' },
+  algorithmic_reach: { label: 'Algorithmic reach', minChange: 25, plain: 'people reached by recommendations' },
+} as const;
+export type AlertMetric = keyof typeof ALERT_METRICS;
+export const ALERT_METRIC_NAMES = Object.keys(ALERT_METRICS) as AlertMetric[];
+
+/** The band of an alert: baseline days, its width in scaled MADs, and the days of history it needs. */
+export const ALERT_BAND = { baselineDays: 28, width: 3, madScale: 1.4826, minActiveDays: 14 } as const;
+
+/** Benchmark windows: hours of the first day, days of the first week, and how many earlier releases make "typical". */
+export const BENCHMARK = { hours: 24, days: 7, maxReleases: 20 } as const;
+/** Days before the period that "previously active" looks back over. */
+export const PREVIOUSLY_ACTIVE_DAYS = 365;

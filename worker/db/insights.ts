@@ -272,7 +272,14 @@ export async function deliveryToSend(
 /** Records one attempt's outcome. */
 export async function recordAttempt(
   db: Db,
-  a: { id: string; attempts: number; status: 'pending' | 'delivered' | 'failed'; lastStatus: number | null; lastError: string | null; at: number },
+  a: {
+    id: string;
+    attempts: number;
+    status: 'pending' | 'delivered' | 'failed';
+    lastStatus: number | null;
+    lastError: string | null;
+    at: number;
+  },
 ): Promise<void> {
   await db.$client
     .prepare('UPDATE webhook_deliveries SET attempts = ?2, status = ?3, last_status = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1')

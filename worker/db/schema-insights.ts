@@ -71,5 +71,8 @@ export const webhookDeliveries = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('webhook_deliveries_artist_idx').on(t.artistId, t.status, t.createdAt), index('webhook_deliveries_webhook_idx').on(t.webhookId)],
+  (t) => [
+    index('webhook_deliveries_artist_idx').on(t.artistId, t.status, t.createdAt),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId),
+  ],
 );

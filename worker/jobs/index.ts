@@ -5,6 +5,8 @@
  */
 import { logger } from '../log.ts';
 import { archiveColdDays } from './archive-cold-days.ts';
+import { deliverWebhooks, WEBHOOK_QUEUE } from './deliver-webhooks.ts';
+import { detectAlertsJob } from './detect-alerts.ts';
 import type { Job, QueueConsumer } from './job.ts';
 import { refreshRollups } from './refresh-rollups.ts';
 
@@ -12,10 +14,12 @@ import { refreshRollups } from './refresh-rollups.ts';
 export const CRON_JOBS: Readonly<Record<string, readonly Job[]>> = {
   // Rollups first: the archive only moves days whose rollups are current.
   '* * * * *': [refreshRollups, archiveColdDays],
+  // Daily, once yesterday is complete: unusual days become alerts and their webhook deliveries are queued.
+  '30 0 * * *': [refreshRollups, detectAlertsJob],
 };
 
 /** The consumer of each queue of wrangler.toml's `[[queues.consumers]]`, by queue name. */
-export const QUEUE_CONSUMERS: Readonly<Record<string, QueueConsumer>> = {};
+export const QUEUE_CONSUMERS: Readonly<Record<string, QueueConsumer>> = { [WEBHOOK_QUEUE]: deliverWebhooks };
 
 /** Runs one job, logging its failure instead of throwing. Returns whether it succeeded. */
 export async function runJob(job: Job, env: Env, now: number): Promise<boolean> {
