@@ -53,8 +53,14 @@ export function generateCatalogue(o: CatalogueOptions): Catalogue {
   const rng = new Rng(hashSeed(o.seed, 'catalogue'));
   const shares = GENRES.map((g) => g.share);
   const artists: DemoArtist[] = [];
+  // Names are unique in a world: a name drawn again gets the next free numeral (no extra draw, so the
+  // rest of the world stays as the seed made it).
+  const taken = new Map<string, number>();
   for (let i = 0; i < o.artists; i++) {
-    artists.push({ id: `a-${i}`, name: artistName(rng, i), genre: rng.weighted(shares), popularity: 1 / (i + 4) ** 0.95 });
+    let name = artistName(rng, i);
+    for (let n = taken.get(name) ?? 0; taken.has(name); n++) name = `${name.replace(/ #\d+$/, '')} #${n + 2}`;
+    taken.set(name, 0);
+    artists.push({ id: `a-${i}`, name, genre: rng.weighted(shares), popularity: 1 / (i + 4) ** 0.95 });
   }
   const n = o.artists * o.tracksPerArtist;
   const tracks: CatalogueTrack[] = new Array(n);

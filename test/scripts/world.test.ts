@@ -34,6 +34,13 @@ describe('generateWorld', () => {
     for (const u of users) expect(UserInputSchema.safeParse(u).success).toBe(true);
   });
 
+  it('Should give every artist of a world its own name, even where the name generator repeats', () => {
+    const w = tiny({ artists: 2000, tracksPerArtist: 1, users: 1 });
+    const names = new Map(w.tracks.map((t) => [t.artist.id, t.artist.name]));
+    expect(names.size).toBe(2000);
+    expect(new Set(names.values()).size).toBe(2000);
+  });
+
   it('Should produce rows the catalogue and ingest APIs accept', () => {
     const w = tiny();
     for (const t of w.tracks) expect(TrackInputSchema.safeParse(t).error).toBeUndefined();
