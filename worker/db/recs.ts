@@ -161,3 +161,29 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
       .bind(list.recId, list.servedAt),
   ]);
 }
+
+/**
+ * Stores lists served before Backbeat logged them (backfill), idempotently by rec_id: a list stored
+ * before is left as it is. No rollup delta is queued: the caller marks the lists' days for a
+ * recompute, which counts every stored impression once however often a list is resent.
+ * Returns how many lists were new.
+ */
+export async function importServedLists(db: Db, lists: readonly ServedList[]): Promise<number> {
+  const d1 = db.$client;
+  const statements = lists.flatMap((list) => [
+    d1
+      .prepare(
+        'INSERT OR IGNORE INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+      )
+      .bind(list.recId, list.userId, list.modelVersion, list.surface, list.context, list.servedAt),
+    d1
+      .prepare(
+        `INSERT OR IGNORE INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, served_at)
+         SELECT ?2, key, value ->> '$.trackId', ?3, value ->> '$.score', value ->> '$.source', value ->> '$.reason', NULL, NULL, ?4
+         FROM json_each(?1)`,
+      )
+      .bind(JSON.stringify(list.items), list.recId, list.userId, list.servedAt),
+  ]);
+  const results = await d1.batch(statements);
+  return results.filter((r, i) => i % 2 === 0 && r.meta.changes === 1).length;
+}

@@ -24,7 +24,7 @@ export const Id = z
   // A URL path resolves the segments `.` and `..` away, so such an id could never be addressed.
   .refine((id) => id !== '.' && id !== '..', { message: 'must not be . or .. (a URL path resolves them away)' });
 
-const Timestamp = z
+export const Timestamp = z
   .union([z.iso.datetime({ offset: true }), z.number().int()])
   .transform((v, ctx) => {
     const ms = typeof v === 'number' ? v : Date.parse(v);

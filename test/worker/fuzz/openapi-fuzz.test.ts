@@ -97,7 +97,7 @@ function named(name: string): fc.Arbitrary<unknown> | undefined {
   if (name === 'user_id') return seeded(rows.users);
   if (name === 'segment_id') return seeded(rows.segments);
   if (name === 'timezone') return fc.constantFrom(...TIME_ZONES);
-  if (name === 'ts') {
+  if (name === 'ts' || name === 'served_at') {
     const now = Date.now();
     const ms = fc.oneof(
       { weight: 4, arbitrary: fc.integer({ min: now - 30 * DAY_MS, max: now - 60_000 }) },
