@@ -27,6 +27,21 @@ const DISCOVERY_SOURCES = ['editorial', 'radio', 'search', 'user_playlist', 'art
 const DISCOVERY_WEIGHTS = [0.3, 0.25, 0.17, 0.18, 0.1];
 /** Average events per session (about 7 plays of 2 events and a few saves), to hit eventsPerUser. */
 const EVENTS_PER_SESSION = 14;
+/**
+ * Share of sessions that start from a home list Backbeat served: the listener plays down the list,
+ * each play carrying its rec_id and position, so reach, impressions and conversion have history.
+ */
+const SERVED_SHARE = 0.3;
+const SERVED_LIST_SIZE = 10;
+
+/** A list served in the history, in the POST /v1/admin/served-lists shape (served_at in epoch ms). */
+export interface DemoServedList {
+  rec_id: string;
+  user_id: string;
+  surface: 'home';
+  served_at: number;
+  items: { track_id: string }[];
+}
 
 /** Each genre's typical sound, to steer what listeners put on for an activity. */
 const GENRE_TRAITS: TrackTraits[] = GENRES.map((g) => ({
@@ -47,6 +62,15 @@ const GENRE_TRAITS: TrackTraits[] = GENRES.map((g) => ({
  * @example listenerHistory(catalogue, listener('demo', 7), { seed: 'demo', start, end, eventsPerUser: 100 })
  */
 export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions): DemoEvent[] {
+  return listenerActivity(cat, l, o).events;
+}
+
+/**
+ * One listener's events and the home lists they were served, which the algorithmic plays came from.
+ *
+ * @example const { events, lists } = listenerActivity(catalogue, listener('demo', 7), options);
+ */
+export function listenerActivity(cat: Catalogue, l: Listener, o: HistoryOptions): { events: DemoEvent[]; lists: DemoServedList[] } {
   const rng = new Rng(hashSeed(o.seed, 'history', l.index));
   const idBase = `e-${hashSeed(o.seed).toString(36)}-${l.index}-`;
   const days = Math.max(1, Math.round((o.end - o.start) / DAY));
@@ -63,6 +87,7 @@ export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions):
   sessions.sort((a, b) => a.ts - b.ts);
 
   const events: DemoEvent[] = [];
+  const lists: DemoServedList[] = [];
   const library: number[] = [];
   const inLibrary = new Set<number>();
   const saved = new Set<number>();
@@ -73,16 +98,48 @@ export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions):
   // Genres the catalogue has no tracks in (an imported catalogue) are never asked for.
   const affinity2 = l.genreAffinity.map((a, gi) => (cat.byGenre[gi]!.tracks.length > 0 ? a * a : 0));
 
-  for (const session of sessions) {
+  /** Up to `n` distinct tracks released by `ts`, drawn as discoveries are (mostly the session's genre). */
+  const discoveries = (sessionGenre: number, ts: number, n: number): number[] => {
+    const picked: number[] = [];
+    for (let attempt = 0; attempt < n * 3 && picked.length < n; attempt++) {
+      const pool = cat.byGenre[rng.chance(0.7) ? sessionGenre : rng.weighted(affinity2)]!;
+      if (pool.tracks.length === 0) continue;
+      const candidate = pool.tracks[sampleCumulative(pool.cumulative, rng.next())]!;
+      if (cat.releaseTs[candidate]! <= ts && !picked.includes(candidate)) picked.push(candidate);
+    }
+    return picked;
+  };
+
+  for (const [index, session] of sessions.entries()) {
     const genreWeights = affinity2.map((a, gi) => a * (0.3 + momentFit(session.activity, GENRE_TRAITS[gi]!)));
     const sessionGenre = rng.weighted(genreWeights);
     const plays = 1 + Math.floor(-Math.log(1 - rng.next()) * 6);
+    let served: DemoServedList | null = null;
+    let servedTracks: number[] = [];
+    if (rng.chance(SERVED_SHARE)) {
+      servedTracks = discoveries(sessionGenre, session.ts, SERVED_LIST_SIZE);
+      if (servedTracks.length > 0) {
+        served = {
+          rec_id: `r-${hashSeed(o.seed).toString(36)}-${l.index}-${index}`,
+          user_id: l.id,
+          surface: 'home',
+          served_at: session.ts - 2000,
+          items: servedTracks.map((i) => ({ track_id: cat.tracks[i]!.id })),
+        };
+        lists.push(served);
+      }
+    }
     let t = session.ts;
     for (let p = 0; p < plays && t < o.end; p++) {
-      const familiar = library.length >= 8 && rng.chance(0.4);
+      if (served && p >= servedTracks.length) break;
+      const familiar = !served && library.length >= 8 && rng.chance(0.4);
       let track = -1;
       let source: NonNullable<DemoEvent['context']>['source'];
-      if (familiar) {
+      if (served) {
+        // Down the served list, in its order.
+        track = servedTracks[p]!;
+        source = 'algorithmic';
+      } else if (familiar) {
         track = library[rng.int(library.length)]!;
         source = rng.chance(0.7) ? 'library' : 'user_playlist';
       } else {
@@ -99,7 +156,9 @@ export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions):
       const traits = cat.traits[track]!;
       const trackId = cat.tracks[track]!.id;
       const outcome = playOutcome(rng, fitScore(l, traits, session.activity, familiar), traits.durationMs, l);
-      const context = { source, device: l.device };
+      const context = served
+        ? { source, surface: 'home', rec_id: served.rec_id, position: p, device: l.device }
+        : { source, device: l.device };
       emit({ track_id: trackId, type: 'play_start', ts: t, context });
       t += outcome.msPlayed;
       emit({ track_id: trackId, type: outcome.kind === 'skip' ? 'skip' : 'play_end', ts: t, ms_played: outcome.msPlayed, context });
@@ -122,5 +181,5 @@ export function listenerHistory(cat: Catalogue, l: Listener, o: HistoryOptions):
       t += 500 + rng.int(2500);
     }
   }
-  return events;
+  return { events, lists };
 }

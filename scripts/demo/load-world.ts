@@ -1,11 +1,12 @@
 /**
  * Loads a generated world into a running Backbeat through its public API: catalogue (PUT /v1/tracks),
- * listener profiles (PUT /v1/users) and history (POST /v1/events), 500 items a request.
+ * listener profiles (PUT /v1/users), the home lists served in the history (POST /v1/admin/served-lists,
+ * 200 a request) and the history itself (POST /v1/events), 500 items a request.
  */
 import { chunks, HttpError, sendAll } from './send-batches.ts';
 import type { World } from './world.ts';
 
-export type LoadPhase = 'tracks' | 'users' | 'events';
+export type LoadPhase = 'tracks' | 'users' | 'lists' | 'events';
 
 export interface LoadProgress {
   phase: LoadPhase;
@@ -18,6 +19,8 @@ export interface LoadProgress {
 export interface LoadSummary {
   tracks: number;
   users: number | 'skipped';
+  /** Served home lists of the history. */
+  lists: number;
   events: { sent: number; stored: number; duplicates: number; rejected: number };
   rejectedSample: { index: number; id: string | null; errors: { path: string; message: string }[] }[];
   seconds: number;
@@ -63,6 +66,17 @@ export async function loadWorld(
     if (err instanceof HttpError && err.status === 404) users = 'skipped';
     else throw err;
   }
+  // Before the plays that carry their rec_ids; an older Worker without the route loses only reach history.
+  let lists = 0;
+  try {
+    const sent = await sendAll(url, key, 'POST', '/v1/admin/served-lists', 'lists', chunks(world.servedLists(), 200), {
+      concurrency,
+      onBatch: progress('lists', Math.round((world.config.users * world.config.eventsPerUser) / 14 / 3)),
+    });
+    lists = sent.accepted;
+  } catch (err) {
+    if (!(err instanceof HttpError && err.status === 404)) throw err;
+  }
   const estimate = world.config.users * world.config.eventsPerUser;
   const events = await sendAll(url, key, 'POST', '/v1/events', 'events', world.eventBatches(size), {
     concurrency,
@@ -71,6 +85,7 @@ export async function loadWorld(
   return {
     tracks: tracks.accepted,
     users,
+    lists,
     events: {
       sent: events.items,
       stored: events.stored,

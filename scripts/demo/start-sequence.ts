@@ -139,7 +139,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       );
       for (const b of bars.values()) b.stop();
       say(
-        `  loaded ${summary.tracks} tracks, ${summary.users} listener profiles, ${summary.events.sent} events in ${summary.seconds.toFixed(1)} s` +
+        `  loaded ${summary.tracks} tracks, ${summary.users} listener profiles, ${summary.lists} served lists, ${summary.events.sent} events in ${summary.seconds.toFixed(1)} s` +
           (summary.events.rejected > 0 ? ` (${summary.events.rejected} rejected, e.g. ${JSON.stringify(summary.rejectedSample[0])})` : ''),
       );
       state.world = { config: world.config, loadedAt: new Date().toISOString(), summary };

@@ -9,7 +9,7 @@
  */
 import type { UserInput } from '../../worker/schemas/user.ts';
 import { type Catalogue, type CatalogueTrack, type DemoArtist, generateCatalogue } from './catalogue.ts';
-import { type DemoEvent, listenerHistory } from './history.ts';
+import { type DemoEvent, type DemoServedList, listenerActivity, listenerHistory } from './history.ts';
 import { type Listener, listener } from './listeners.ts';
 import { chunks } from './send-batches.ts';
 
@@ -94,6 +94,8 @@ export interface World {
   users(): Generator<UserRow>;
   /** All events, listener by listener. */
   events(): Generator<DemoEvent>;
+  /** The home lists the history's algorithmic plays came from, listener by listener. */
+  servedLists(): Generator<DemoServedList>;
   /** Events grouped into batches of at most `size` (the ingest API takes 500). */
   eventBatches(size: number): Generator<DemoEvent[]>;
   /** The `n` most popular artists, most popular first. */
@@ -126,6 +128,9 @@ export function generateWorld(partial: Partial<WorldConfig> = {}): World {
     },
     *events() {
       for (let i = 0; i < config.users; i++) yield* listenerHistory(catalogue, listener(config.seed, i), history);
+    },
+    *servedLists() {
+      for (let i = 0; i < config.users; i++) yield* listenerActivity(catalogue, listener(config.seed, i), history).lists;
     },
     eventBatches: (size) => chunks(world.events(), size),
     // Artists are generated in popularity order.

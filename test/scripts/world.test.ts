@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DemoEvent } from '../../scripts/demo/history.ts';
 import { generateWorld, TINY_WORLD } from '../../scripts/demo/world.ts';
 import { EventSchema } from '../../worker/schemas/event.ts';
+import { ServedListImportSchema } from '../../worker/schemas/served-lists.ts';
 import { TrackInputSchema } from '../../worker/schemas/track.ts';
 import { UserInputSchema } from '../../worker/schemas/user.ts';
 
@@ -39,6 +40,22 @@ describe('generateWorld', () => {
     const names = new Map(w.tracks.map((t) => [t.artist.id, t.artist.name]));
     expect(names.size).toBe(2000);
     expect(new Set(names.values()).size).toBe(2000);
+  });
+
+  it('Should serve home lists in the history, and every algorithmic play come from one, at its position, after it was served', () => {
+    const w = tiny();
+    const lists = new Map([...w.servedLists()].map((l) => [l.rec_id, l]));
+    expect(lists.size).toBeGreaterThan(0);
+    const algorithmic = [...w.events()].filter((e) => e.context?.source === 'algorithmic');
+    expect(algorithmic.length).toBeGreaterThan(0);
+    for (const e of algorithmic) {
+      const list = lists.get(e.context?.rec_id ?? '');
+      expect(list, `${e.event_id} names a served list`).toBeDefined();
+      expect(list?.user_id).toBe(e.user_id);
+      expect(list?.items[e.context?.position ?? -1]?.track_id).toBe(e.track_id);
+      expect(list?.served_at).toBeLessThanOrEqual(Number(e.ts));
+    }
+    for (const l of lists.values()) expect(ServedListImportSchema.safeParse(l).success).toBe(true);
   });
 
   it('Should produce rows the catalogue and ingest APIs accept', () => {
