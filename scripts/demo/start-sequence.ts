@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { applyLocalMigrations, type DevServer, ensureAdminToken, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { refreshAnalytics } from './analytics-refresh.ts';
+import { detectDemoAlerts } from './demo-alerts.ts';
 import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
@@ -149,6 +150,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       delete state.editorial;
       delete state.warmup;
       delete state.experiment;
+      delete state.alerts;
       biggest = world.biggestArtists(40);
       save();
     } else if (state.world) {
@@ -168,6 +170,21 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       } catch (err) {
         bar.stop();
         say(`↷ analytics refresh failed (stale days catch up on the next start): ${(err as Error).message}`);
+      }
+    }
+
+    // What the daily alert job would have found over the history's last four weeks (wrangler dev runs
+    // no cron at first start; afterwards the local clock below runs the daily job at 00:30 UTC).
+    if (!state.alerts && state.world) {
+      const bar = o.reporter.bar('alert detection', DEMO_ALERT_DAYS, 'days');
+      try {
+        state.alerts = await timed('alerts', () => detectDemoAlerts(url, adminToken, DEMO_ALERT_DAYS, (d) => bar.update(d)));
+        bar.stop();
+        save();
+        say(`• alerts: ${state.alerts.alerts} unusual artist-days in the last ${DEMO_ALERT_DAYS} days of history`);
+      } catch (err) {
+        bar.stop();
+        say(`↷ skipped alert detection: ${(err as Error).message}`);
       }
     }
 
@@ -307,10 +324,13 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
   }
 }
 
-/** The deployed cron (wrangler.toml `crons = ["* * * * *"]`), run locally through `/__scheduled`. */
+/** The deployed crons (wrangler.toml `crons`), run locally through `/__scheduled`: every minute, and daily at 00:30 UTC. */
 export const CRON = '* * * * *';
+export const DAILY_CRON = '30 0 * * *';
+/** Days of history the first start runs alert detection over. */
+const DEMO_ALERT_DAYS = 28;
 
-/** Triggers the scheduled handler every minute; one line per run in `<dataDir>/cron.log`, never overlapping. */
+/** Triggers the scheduled handler every minute (and the daily cron at 00:30 UTC); one line per run in `<dataDir>/cron.log`, never overlapping. */
 function scheduleCron(url: string, dataDir: string): ReturnType<typeof setInterval> {
   const log = join(dataDir, 'cron.log');
   let running = false;
@@ -319,9 +339,14 @@ function scheduleCron(url: string, dataDir: string): ReturnType<typeof setInterv
     running = true;
     const t0 = performance.now();
     try {
-      const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
-      await res.body?.cancel();
-      appendFileSync(log, `${new Date().toISOString()} scheduled ${res.status} in ${Math.round(performance.now() - t0)} ms\n`);
+      const now = new Date();
+      // The daily cron (alerts) at its minute, as the deployed triggers run it.
+      const crons = now.getUTCHours() === 0 && now.getUTCMinutes() === 30 ? [CRON, DAILY_CRON] : [CRON];
+      for (const cron of crons) {
+        const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(cron)}`);
+        await res.body?.cancel();
+        appendFileSync(log, `${new Date().toISOString()} scheduled ${cron} ${res.status} in ${Math.round(performance.now() - t0)} ms\n`);
+      }
     } catch (err) {
       appendFileSync(log, `${new Date().toISOString()} scheduled failed: ${(err as Error).message}\n`);
     } finally {

@@ -30,6 +30,8 @@ export interface DemoState {
   editorial?: DemoEditorial;
   /** Served lists acted on right after the first start, so reach and conversion are not empty. */
   warmup?: { sessions: number; lists: number; at: string };
+  /** Alert detection run over the history's last days (scripts/demo/demo-alerts.ts). */
+  alerts?: { days: number; alerts: number; at: string };
   /** The demo's experiment: the trained model against a popularity baseline, on the same model. */
   experiment?: { id: string; name: string; at: string };
 }
