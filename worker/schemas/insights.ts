@@ -5,7 +5,7 @@ import { ArtistParams, AsOf, RangeQuery, TrackParams } from './analytics.ts';
 import { Id } from './event.ts';
 
 const LABEL = '[a-z][a-z0-9]{0,30}(-[a-z0-9]{1,30}){0,3}';
-const URL_TAIL = '(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?(\\?[A-Za-z0-9._~=&-]*)?$';
+const URL_TAIL = '(:[1-9][0-9]{0,4})?(/[A-Za-z0-9._~/-]*)?(\\?[A-Za-z0-9._~=&-]*)?$';
 /** The webhook URLs the API takes: https to a host name, or plain http to localhost or 127.0.0.1. */
 export const WEBHOOK_URL_PATTERN = `^(https://${LABEL}(\\.${LABEL})*|https?://(localhost|127\\.0\\.0\\.1))${URL_TAIL}`;
 
@@ -227,7 +227,7 @@ export const AudienceDepthSchema = z
         })
         .openapi('AudienceSegment'),
     ),
-    programmed_basis: Period.nullable().openapi({
+    programmed_basis: z.union([Period, z.null()]).openapi({
       description: 'Days the programmed segment was counted over (the hot window part of the period)',
     }),
     funnel: z.array(

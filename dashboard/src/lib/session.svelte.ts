@@ -15,8 +15,8 @@ const LISTENERS_ITEM = 'backbeat.listeners';
 
 /** GET /v1/me: the key, its role and its artists (generated from the OpenAPI document). */
 export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
-/** A bound artist as GET /v1/me names it. */
-export type Artist = Me['artists'][number] & { name: string };
+/** A bound artist as GET /v1/me names it, with its streams of the last 28 days when known. */
+export type Artist = Me['artists'][number] & { name: string; streams?: number | null };
 
 function readItem(name: string): string | null {
   try {
@@ -42,6 +42,44 @@ function readView(): { artistId: string | null; range: DateRange } | null {
   } catch {
     return null;
   }
+}
+
+/** Two artists of one roster with the same name get their ids beside it, so the selector tells them apart. */
+export function distinctNames(artists: Artist[]): Artist[] {
+  const count = new Map<string, number>();
+  for (const a of artists) count.set(a.name, (count.get(a.name) ?? 0) + 1);
+  return artists.map((a) => ((count.get(a.name) ?? 0) > 1 ? { ...a, name: `${a.name} (${a.id})` } : a));
+}
+
+/** Most streams first; artists whose streams are unknown after them, by name. */
+export function byStreams(artists: Artist[]): Artist[] {
+  return [...artists].sort((a, b) => (b.streams ?? -1) - (a.streams ?? -1) || a.name.localeCompare(b.name));
+}
+
+const STREAMS_CONCURRENCY = 4;
+
+/** Each artist's streams over the last 28 days (from the overview), a few requests at a time; null where a read fails. */
+async function withStreams(artists: Artist[]): Promise<Artist[]> {
+  if (artists.length < 2) return artists;
+  const range = presetRange(28);
+  const out = [...artists];
+  let next = 0;
+  const worker = async () => {
+    while (next < out.length) {
+      const i = next++;
+      const a = out[i]!;
+      try {
+        const o = unwrap(
+          await api.GET('/v1/artists/{id}/overview', { params: { path: { id: a.id }, query: { from: range.from, to: range.to } } }),
+        );
+        out[i] = { ...a, streams: o.metrics.streams.value };
+      } catch {
+        out[i] = { ...a, streams: null };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STREAMS_CONCURRENCY, out.length) }, worker));
+  return out;
 }
 
 class Session {
@@ -83,9 +121,10 @@ class Session {
     try {
       const me = unwrap(await api.GET('/v1/me'));
       // One request for the roster's names (GET /v1/me carries them), however many artists the key has.
-      const artists = me.artists.map((a): Artist => ({ id: a.id, name: a.name ?? a.id }));
+      const artists = distinctNames(me.artists.map((a): Artist => ({ id: a.id, name: a.name ?? a.id })));
       this.me = me;
-      this.artists = artists.sort((a, b) => a.name.localeCompare(b.name));
+      // Biggest first, so the selector opens on the artist with the most to show.
+      this.artists = byStreams(await withStreams(artists));
       if (!this.artistId || !me.artist_ids.includes(this.artistId)) this.artistId = this.artists[0]?.id ?? null;
       this.status = 'signed-in';
       sessionStorage.setItem(KEY_ITEM, key);

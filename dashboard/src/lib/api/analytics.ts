@@ -17,28 +17,36 @@ export type MetricName = keyof Overview['metrics'];
 type Range = Pick<DateRange, 'from' | 'to'>;
 const q = (r: Range) => ({ from: r.from, to: r.to });
 
-export async function fetchOverview(id: string, r: Range): Promise<Overview> {
-  return unwrap(await api.GET('/v1/artists/{id}/overview', { params: { path: { id }, query: q(r) } }));
+export async function fetchOverview(id: string, r: Range, signal?: AbortSignal): Promise<Overview> {
+  return unwrap(await api.GET('/v1/artists/{id}/overview', { params: { path: { id }, query: q(r) }, signal }));
 }
 
-export async function fetchTimeseries(id: string, r: Range, metric: MetricName, granularity: 'day' | 'week'): Promise<Timeseries> {
-  return unwrap(await api.GET('/v1/artists/{id}/timeseries', { params: { path: { id }, query: { ...q(r), metric, granularity } } }));
+export async function fetchTimeseries(
+  id: string,
+  r: Range,
+  metric: MetricName,
+  granularity: 'day' | 'week',
+  signal?: AbortSignal,
+): Promise<Timeseries> {
+  return unwrap(
+    await api.GET('/v1/artists/{id}/timeseries', { params: { path: { id }, query: { ...q(r), metric, granularity } }, signal }),
+  );
 }
 
-export async function fetchTracks(id: string, r: Range): Promise<TrackTable> {
-  return unwrap(await api.GET('/v1/artists/{id}/tracks', { params: { path: { id }, query: q(r) } }));
+export async function fetchTracks(id: string, r: Range, signal?: AbortSignal): Promise<TrackTable> {
+  return unwrap(await api.GET('/v1/artists/{id}/tracks', { params: { path: { id }, query: q(r) }, signal }));
 }
 
-export async function fetchTrack(id: string, trackId: string, r: Range): Promise<TrackDetail> {
-  return unwrap(await api.GET('/v1/artists/{id}/tracks/{trackId}', { params: { path: { id, trackId }, query: q(r) } }));
+export async function fetchTrack(id: string, trackId: string, r: Range, signal?: AbortSignal): Promise<TrackDetail> {
+  return unwrap(await api.GET('/v1/artists/{id}/tracks/{trackId}', { params: { path: { id, trackId }, query: q(r) }, signal }));
 }
 
-export async function fetchAudience(id: string, r: Range): Promise<Audience> {
-  return unwrap(await api.GET('/v1/artists/{id}/audience', { params: { path: { id }, query: q(r) } }));
+export async function fetchAudience(id: string, r: Range, signal?: AbortSignal): Promise<Audience> {
+  return unwrap(await api.GET('/v1/artists/{id}/audience', { params: { path: { id }, query: q(r) }, signal }));
 }
 
-export async function fetchReach(id: string, r: Range): Promise<Reach> {
-  return unwrap(await api.GET('/v1/artists/{id}/reach', { params: { path: { id }, query: q(r) } }));
+export async function fetchReach(id: string, r: Range, signal?: AbortSignal): Promise<Reach> {
+  return unwrap(await api.GET('/v1/artists/{id}/reach', { params: { path: { id }, query: q(r) }, signal }));
 }
 
 /**

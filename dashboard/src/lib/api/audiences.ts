@@ -36,3 +36,33 @@ export async function listCampaigns(): Promise<Campaign[]> {
 export async function fetchCampaignReport(id: string): Promise<CampaignReport> {
   return unwrap(await api.GET('/v1/campaigns/{id}/report', { params: { path: { id } } }));
 }
+
+export type CampaignCreate = Schemas['CampaignCreateRequest'];
+
+export async function createCampaign(body: CampaignCreate): Promise<Campaign> {
+  return unwrap(await api.POST('/v1/campaigns', { body }));
+}
+
+/** One segment with its current size (GET /v1/segments/{id}). */
+export async function fetchSegment(id: string, signal?: AbortSignal): Promise<Segment> {
+  return unwrap(await api.GET('/v1/segments/{id}', { params: { path: { id } }, signal }));
+}
+
+/** Track titles by id (GET /v1/tracks/{id} each, a few at a time); an id the key may not read keeps itself as title. */
+export async function trackTitles(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const titles = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const id = unique[next++]!;
+      try {
+        titles.set(id, unwrap(await api.GET('/v1/tracks/{id}', { params: { path: { id } }, signal })).title);
+      } catch {
+        titles.set(id, id);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, unique.length) }, worker));
+  return titles;
+}

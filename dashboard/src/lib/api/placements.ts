@@ -3,6 +3,6 @@ import type { Placements } from '../placements.ts';
 import type { DateRange } from '../range.ts';
 import { api, unwrap } from './client.ts';
 
-export async function fetchPlacements(id: string, r: Pick<DateRange, 'from' | 'to'>): Promise<Placements> {
-  return unwrap(await api.GET('/v1/artists/{id}/placements', { params: { path: { id }, query: { from: r.from, to: r.to } } }));
+export async function fetchPlacements(id: string, r: Pick<DateRange, 'from' | 'to'>, signal?: AbortSignal): Promise<Placements> {
+  return unwrap(await api.GET('/v1/artists/{id}/placements', { params: { path: { id }, query: { from: r.from, to: r.to } }, signal }));
 }

@@ -31,7 +31,8 @@ export function lineConfig(d: LineChartData, format: ValueFormat): { data: Chart
     options: {
       interaction: { mode: 'index', intersect: false },
       scales: {
-        x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, grid: { display: false } },
+        // Flat labels, thinned to what fits with room between them (fewer on a phone), so dates never collide.
+        x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12, maxTicksLimit: 8 }, grid: { display: false } },
         // Counts never get fractional ticks (a '2' printed for 1.8 reads as a wrong number).
         y: { beginAtZero: true, ticks: { callback: (v) => f(Number(v)), ...(format === 'count' ? { precision: 0 } : {}) } },
       },
@@ -64,7 +65,12 @@ export function barConfig(
           stacked: opts.stacked ?? false,
           ticks: { callback: (v: string | number) => f(Number(v)), ...(format === 'count' ? { precision: 0 } : {}) },
         },
-        [categoryAxis]: { stacked: opts.stacked ?? false, grid: { display: false }, ticks: { autoSkip: false } },
+        // Horizontal bars list every label (one per row); vertical bars thin them out when they would collide.
+        [categoryAxis]: {
+          stacked: opts.stacked ?? false,
+          grid: { display: false },
+          ticks: opts.horizontal ? { autoSkip: false } : { autoSkip: true, autoSkipPadding: 8, maxRotation: 0 },
+        },
       },
       plugins: {
         legend: { display: datasets.length > 1 },

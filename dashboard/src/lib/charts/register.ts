@@ -15,10 +15,11 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import { axisFit } from './axis-fit.ts';
 import { intervalWhiskers } from './interval-whiskers.ts';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Filler, Legend, Tooltip);
-Chart.register(intervalWhiskers);
+Chart.register(intervalWhiskers, axisFit);
 
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 Chart.defaults.color = '#333';
