@@ -17,13 +17,11 @@
  * output TopK requires are added to the decoded ModelProto afterwards (`withMlNodes`).
  */
 import onnxProto from 'onnx-proto';
-import { SCORER_IO, SCORER_ITEM_EMBEDDINGS } from '../../contract/bundle-manifest.ts';
+import { SCORER_IO } from '../../contract/bundle-manifest.ts';
 import { ALS_CLIP, FEATURES, MASKED, N_FEATURES, type RankerModel } from '../ranker/features.ts';
 import type { TreeEnsemble } from '../ranker/lambdamart.ts';
-import { rowRegularization } from '../train/confidence.ts';
-import type { FoldInModel } from '../train/fold-in.ts';
-import { invertSpd, plusDiagonal } from '../train/linalg.ts';
 import { GraphBuilder } from './graph.ts';
+import { foldInGraph } from './scorer.ts';
 
 const { onnx } = onnxProto;
 
@@ -257,85 +255,3 @@ function treeNode(input: string, e: TreeEnsemble): InstanceType<typeof onnx.Node
 }
 
 /** Unrolled PCG steps and preconditioner history size: as onnx/scorer.ts. */
-const cgSteps = (dims: number): number => Math.min(dims, 48);
-const TYPICAL_HISTORY = 20;
-
-interface FoldInNames {
-  y: string;
-  userVector: string;
-  summed: string;
-  share: string;
-  count: string;
-  nDistinct: string;
-  zerosN: string;
-}
-
-/**
- * The fold-in part of onnx/scorer.ts's exportScorer, op for op (it is not exported from there; a
- * shared builder would be a refactor of that file). Keep the two in step.
- */
-function foldInGraph(g: GraphBuilder, m: FoldInModel, history: string, weight: string): FoldInNames {
-  const d = m.dims;
-  const steps = cgSteps(d);
-  const y = g.floats(SCORER_ITEM_EMBEDDINGS, m.itemFactors, [m.nItems, d]);
-  const gramF = g.floats('gram', Float32Array.from(m.gram), [d, d]);
-  const eye = new Float32Array(d * d);
-  for (let k = 0; k < d; k++) eye[k * d + k] = 1;
-  const identity = g.floats('identity', eye, [d, d]);
-  const lambdaBar = rowRegularization(TYPICAL_HISTORY, m.regularization, m.regExponent);
-  const precond = g.floats('preconditioner', Float32Array.from(invertSpd(plusDiagonal(m.gram, d, lambdaBar), d)), [d, d]);
-  const zerosN = g.floats('zeros_items', new Float32Array(m.nItems), [m.nItems]);
-  const one = g.scalar(1, 'one');
-  const tiny = g.scalar(1e-30, 'tiny');
-
-  const ones = g.op('Expand', [one, g.op('Shape', [weight])]);
-  const wSum = g.op('ScatterElements', [zerosN, history, weight], { axis: 0, reduction: 'add' });
-  const count = g.op('ScatterElements', [zerosN, history, ones], { axis: 0, reduction: 'add' });
-  const summed = g.op('Gather', [wSum, history], { axis: 0 });
-  const sat = m.saturation;
-  const wItem = sat
-    ? g.op('Div', [
-        g.op('Mul', [summed, g.scalar(sat.k1 + 1)]),
-        g.op('Add', [
-          g.op('Mul', [g.scalar(sat.k1), g.op('Gather', [g.floats('item_norm', sat.itemNorm, [m.nItems]), history], { axis: 0 })]),
-          summed,
-        ]),
-      ])
-    : summed;
-  const share = g.op('Div', [one, g.op('Gather', [count, history], { axis: 0 })]);
-  const conf = g.op('Add', [
-    one,
-    g.op('Mul', [g.scalar(m.alpha), g.op('Log', [g.op('Add', [one, g.op('Div', [wItem, g.scalar(m.epsilon)])])])]),
-  ]);
-  const missingAtH = m.missing ? g.op('Gather', [g.floats('missing_weight', m.missing, [m.nItems]), history], { axis: 0 }) : one;
-  const dv = g.op('Mul', [g.op('Sub', [conf, missingAtH]), share]);
-  const bv = g.op('Mul', [conf, share]);
-  const nDistinct = g.op('ReduceSum', [share, g.ints('axis0', [0], [1])], { keepdims: 0 });
-  const lambda = g.op('Mul', [g.scalar(m.regularization), g.op('Pow', [g.op('Add', [nDistinct, one]), g.scalar(m.regExponent)])]);
-
-  const yh = g.op('Gather', [y, history], { axis: 0 });
-  const weighted = g.op('Mul', [yh, g.op('Unsqueeze', [dv, g.ints('axis1', [1], [1])])]);
-  const a = g.op('Add', [
-    g.op('Add', [gramF, g.op('Mul', [identity, lambda])]),
-    g.op('MatMul', [g.op('Transpose', [yh], { perm: [1, 0] }), weighted]),
-  ]);
-  const b = g.op('MatMul', [g.op('Unsqueeze', [bv, g.ints('axis0b', [0], [1])]), yh]);
-  const dot = (u: string, v: string) => g.op('ReduceSum', [g.op('Mul', [u, v])], { keepdims: 0 });
-  let x = g.floats('x0', new Float32Array(d), [1, d]);
-  let r = b;
-  let z = g.op('MatMul', [r, precond]);
-  let p = z;
-  let rz = dot(r, z);
-  for (let k = 0; k < steps; k++) {
-    const ap = g.op('MatMul', [p, a]);
-    const step = g.op('Div', [rz, g.op('Add', [dot(p, ap), tiny])]);
-    x = g.op('Add', [x, g.op('Mul', [p, step])]);
-    r = g.op('Sub', [r, g.op('Mul', [ap, step])]);
-    z = g.op('MatMul', [r, precond]);
-    const rzNew = dot(r, z);
-    p = g.op('Add', [z, g.op('Mul', [p, g.op('Div', [rzNew, g.op('Add', [rz, tiny])])])]);
-    rz = rzNew;
-  }
-  const userVector = g.op('Reshape', [x, g.ints('shape_d', [d], [1])], {}, SCORER_IO.userVector);
-  return { y, userVector, summed, share, count, nDistinct, zerosN };
-}

@@ -18,19 +18,31 @@ const cgSteps = (dims: number): number => Math.min(dims, 48);
 /** History size the preconditioner is tuned for (its λ̄). */
 const TYPICAL_HISTORY = 20;
 
+/** The names a fold-in graph leaves for what is built on it (scores, item-item terms, ranker features). */
+export interface FoldInNames {
+  /** The item factors, [N, D]. */
+  y: string;
+  /** The output `user_vector`, [D]. */
+  userVector: string;
+  /** Per history entry: its item's summed weight, and 1/count of its item's entries. */
+  summed: string;
+  share: string;
+  /** Per item: how many history entries it has; the number of distinct history items. */
+  count: string;
+  nDistinct: string;
+  zerosN: string;
+  tiny: string;
+}
+
 /**
- * scorer.onnx bytes for a fold-in model.
+ * The exact fold-in of a new user from `history`/`weight` inputs, as a graph on `g`, ending in the
+ * `user_vector` output; shared by scorer.onnx and the ranker's scorer (onnx/ranker-graph.ts).
  *
- * @example
- * await writeFile('scorer.onnx', exportScorer(model));
+ * @example const f = foldInGraph(g, model, g.input('history', 'int64', ['H']), g.input('history_weight', 'float', ['H']));
  */
-export function exportScorer(m: FoldInModel): Uint8Array {
+export function foldInGraph(g: GraphBuilder, m: FoldInModel, history: string, weight: string): FoldInNames {
   const d = m.dims;
   const steps = cgSteps(d);
-  const g = new GraphBuilder();
-  const history = g.input(SCORER_IO.history, 'int64', ['H']);
-  const weight = g.input(SCORER_IO.historyWeight, 'float', ['H']);
-  const candidates = g.input(SCORER_IO.candidates, 'int64', ['K']);
 
   const y = g.floats(SCORER_ITEM_EMBEDDINGS, m.itemFactors, [m.nItems, d]);
   const gramF = g.floats('gram', Float32Array.from(m.gram), [d, d]);
@@ -98,6 +110,23 @@ export function exportScorer(m: FoldInModel): Uint8Array {
     rz = rzNew;
   }
   const userVector = g.op('Reshape', [x, g.ints('shape_d', [d], [1])], {}, SCORER_IO.userVector);
+  return { y, userVector, summed, share, count, nDistinct, zerosN, tiny };
+}
+
+/**
+ * scorer.onnx bytes for a fold-in model.
+ *
+ * @example
+ * await writeFile('scorer.onnx', exportScorer(model));
+ */
+export function exportScorer(m: FoldInModel): Uint8Array {
+  const d = m.dims;
+  const steps = cgSteps(d);
+  const g = new GraphBuilder();
+  const history = g.input(SCORER_IO.history, 'int64', ['H']);
+  const weight = g.input(SCORER_IO.historyWeight, 'float', ['H']);
+  const candidates = g.input(SCORER_IO.candidates, 'int64', ['K']);
+  const { y, userVector, summed, share, zerosN, tiny } = foldInGraph(g, m, history, weight);
   const candY = g.op('Gather', [y, candidates], { axis: 0 });
   if (m.itemItem) {
     const als = g.op('MatMul', [candY, userVector]);
