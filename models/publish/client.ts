@@ -25,7 +25,16 @@ export class PublishError extends Error {
   }
 }
 
-async function call<T>(t: Target, path: string, what: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * One JSON call with the key; the body parsed when it is JSON (else its text). Never throws on a status.
+ *
+ * @example const { status, body } = await requestJson({ url, key }, '/v1/admin/models');
+ */
+export async function requestJson<T>(
+  t: Target,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${t.url}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { authorization: `Bearer ${t.key}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -36,10 +45,15 @@ async function call<T>(t: Target, path: string, what: string, init: { method?: s
   try {
     body = JSON.parse(text);
   } catch {
-    // not JSON: keep the text for the message
+    // not JSON (CSV, HTML): keep the text
   }
-  if (!res.ok) throw new PublishError(res.status, body, what);
-  return body as T;
+  return { status: res.status, body: body as T };
+}
+
+async function call<T>(t: Target, path: string, what: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const { status, body } = await requestJson<T>(t, path, init);
+  if (status < 200 || status > 299) throw new PublishError(status, body, what);
+  return body;
 }
 
 /**

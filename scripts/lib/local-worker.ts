@@ -2,11 +2,13 @@
  * Starting and reaching the local Worker (wrangler dev with local D1/R2) from Node scripts:
  * `npm start`, benchmarks and the demo tools share these steps.
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { requestJson } from '../../models/publish/client.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const DEFAULT_PORT = 8787;
@@ -186,23 +188,11 @@ export function portTaken(port: number): Promise<boolean> {
 }
 
 /** Small JSON client for the local API. */
-export async function apiCall<T>(
+export function apiCall<T>(
   url: string,
   key: string,
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // non-JSON answer (CSV, HTML): keep the text
-  }
-  return { status: res.status, body: body as T };
+  return requestJson<T>({ url, key }, path, init);
 }
