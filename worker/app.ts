@@ -30,6 +30,9 @@ import { tracks } from './routes/tracks.ts';
 import { users } from './routes/users.ts';
 import { MAX_BODY_BYTES } from './schemas/event.ts';
 
+/** The longest URL accepted (every list a query can take fits; POST bodies carry more). */
+export const MAX_URL_LENGTH = 8192;
+
 export const app = newRouter();
 
 // The routes never change while an isolate lives, so the document and its reference are built once.
@@ -46,6 +49,18 @@ const checkQuery = knownQuery(() =>
 // Outermost, so the headers land on every response, errors and 404s included.
 app.use('*', securityHeaders);
 app.use('*', requestId());
+// A URL longer than any request of ours needs gets the error envelope here, before the platform's own
+// limit (16 KB on Cloudflare) would answer with a bare 414.
+app.use('*', async (c, next) => {
+  if (c.req.url.length > MAX_URL_LENGTH) {
+    throw new ApiError(
+      414,
+      'uri_too_long',
+      `The URL is ${c.req.url.length} characters; at most ${MAX_URL_LENGTH} are accepted (send long lists in a POST body)`,
+    );
+  }
+  await next();
+});
 const apiBodyLimit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
