@@ -16,6 +16,8 @@ export type Unit = 'count' | 'ratio' | 'per_1000_streams' | 'users';
 
 export interface MetricDefinition {
   label: string;
+  /** What it means, in plain language (the dashboard's hint; the formula is one click away). */
+  plain: string;
   unit: Unit;
   /** One-line formula for tooltips and docs. */
   formula: string;
@@ -23,31 +25,84 @@ export interface MetricDefinition {
 
 /** Every metric the API serves by name (overview, timeseries, tracks table). */
 export const METRICS = {
-  streams: { label: 'Streams', unit: 'count', formula: 'plays (play_end or skip) with ms_played ≥ 30 000' },
-  listeners: { label: 'Listeners', unit: 'users', formula: 'distinct users with ≥ 1 stream in the period' },
-  plays_started: { label: 'Plays started', unit: 'count', formula: 'play_start events (at least the plays that ended)' },
-  completion_rate: { label: 'Completion rate', unit: 'ratio', formula: 'plays reaching ≥ 90 % of the track duration ÷ plays started' },
-  skip_rate: { label: 'Skip rate', unit: 'ratio', formula: 'skip events with ms_played < 30 000 ÷ plays started' },
-  saves: { label: 'Saves (net)', unit: 'count', formula: 'save events − unsave events' },
-  saves_per_1000_streams: { label: 'Saves per 1 000 streams', unit: 'per_1000_streams', formula: 'net saves × 1 000 ÷ streams' },
-  playlist_adds: { label: 'Playlist adds (net)', unit: 'count', formula: 'playlist_add events − playlist_remove events' },
+  streams: {
+    label: 'Streams',
+    plain: 'Plays of at least 30 seconds.',
+    unit: 'count',
+    formula: 'plays (play_end or skip) with ms_played ≥ 30 000',
+  },
+  listeners: {
+    label: 'Listeners',
+    plain: 'People who streamed you at least once.',
+    unit: 'users',
+    formula: 'distinct users with ≥ 1 stream in the period',
+  },
+  plays_started: {
+    label: 'Plays started',
+    plain: 'Times someone pressed play.',
+    unit: 'count',
+    formula: 'play_start events (at least the plays that ended)',
+  },
+  completion_rate: {
+    label: 'Completion rate',
+    plain: 'How often a play reached the end of the song.',
+    unit: 'ratio',
+    formula: 'plays reaching ≥ 90 % of the track duration ÷ plays started',
+  },
+  skip_rate: {
+    label: 'Skip rate',
+    plain: 'How often a play was skipped within the first 30 seconds.',
+    unit: 'ratio',
+    formula: 'skip events with ms_played < 30 000 ÷ plays started',
+  },
+  saves: {
+    label: 'Saves (net)',
+    plain: 'Times people saved your songs, minus the times they removed them.',
+    unit: 'count',
+    formula: 'save events − unsave events',
+  },
+  saves_per_1000_streams: {
+    label: 'Saves per 1 000 streams',
+    plain: 'Saves for every thousand streams.',
+    unit: 'per_1000_streams',
+    formula: 'net saves × 1 000 ÷ streams',
+  },
+  playlist_adds: {
+    label: 'Playlist adds (net)',
+    plain: 'Times people put your songs on their own playlists, minus removals.',
+    unit: 'count',
+    formula: 'playlist_add events − playlist_remove events',
+  },
   playlist_adds_per_1000_streams: {
     label: 'Playlist adds per 1 000 streams',
+    plain: 'Playlist adds for every thousand streams.',
     unit: 'per_1000_streams',
     formula: 'net playlist adds × 1 000 ÷ streams',
   },
   algorithmic_impressions: {
     label: 'Algorithmic impressions',
+    plain: 'Times the recommender showed one of your songs in a list.',
     unit: 'count',
     formula: 'times a track was placed in a served recommendation list',
   },
   algorithmic_reach: {
     label: 'Algorithmic reach',
+    plain: 'People the recommender showed your music to.',
     unit: 'users',
     formula: 'distinct users shown ≥ 1 of the artist’s tracks by the recommender',
   },
-  algorithmic_streams: { label: 'Algorithmic streams', unit: 'count', formula: 'streams that carry a rec_id or have source = algorithmic' },
-  conversion: { label: 'Conversion', unit: 'ratio', formula: 'algorithmic streams ÷ algorithmic impressions' },
+  algorithmic_streams: {
+    label: 'Algorithmic streams',
+    plain: 'Streams that came from recommendations.',
+    unit: 'count',
+    formula: 'streams that carry a rec_id or have source = algorithmic',
+  },
+  conversion: {
+    label: 'Conversion',
+    plain: 'Of the times the recommender showed your song, how often people played it.',
+    unit: 'ratio',
+    formula: 'algorithmic streams ÷ algorithmic impressions',
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;
@@ -55,12 +110,29 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
 /** Breakdowns and charts that are not single numbers. */
 export const BREAKDOWNS = {
-  source_mix: { label: 'Source mix', formula: 'streams split by context.source' },
-  skip_position: { label: 'Skip position', formula: 'histogram of ms_played ÷ duration at skip, in tenths' },
-  listening_clock: { label: 'Listening clock', formula: 'streams by hour × weekday, in the listener’s time zone when known (else UTC)' },
-  new_vs_returning: { label: 'New vs returning', formula: 'listeners whose first-ever stream of the artist falls in the period are new' },
+  source_mix: {
+    label: 'Source mix',
+    plain: 'Where your streams came from: recommendations, search, people’s own library or playlists.',
+    formula: 'streams split by context.source',
+  },
+  skip_position: {
+    label: 'Skip position',
+    plain: 'How far into the song people skipped.',
+    formula: 'histogram of ms_played ÷ duration at skip, in tenths',
+  },
+  listening_clock: {
+    label: 'Listening clock',
+    plain: 'When in the week people listen to you.',
+    formula: 'streams by hour × weekday, in the listener’s time zone when known (else UTC)',
+  },
+  new_vs_returning: {
+    label: 'New vs returning',
+    plain: 'People hearing you for the first time against people who came back.',
+    formula: 'listeners whose first-ever stream of the artist falls in the period are new',
+  },
   engagement_tiers: {
     label: 'Engagement tiers',
+    plain: 'How devoted your listeners are.',
     formula: 'super: ≥ 10 completions and ≥ 1 net save; engaged: ≥ 3 streams; light: the rest',
   },
 } as const;
