@@ -18,6 +18,7 @@ import { artists } from './routes/artists.ts';
 import { campaigns } from './routes/campaigns.ts';
 import { editorial } from './routes/editorial.ts';
 import { events } from './routes/events.ts';
+import { imports } from './routes/imports.ts';
 import { insights } from './routes/insights.ts';
 import { me } from './routes/me.ts';
 import { artistPlacementsRouter } from './routes/placements.ts';
@@ -97,6 +98,7 @@ app.route('/v1', playlists);
 app.route('/v1', similar);
 app.route('/v1/me', me);
 app.route('/v1/users', users);
+app.route('/v1/users', imports);
 app.route('/v1', insights);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });

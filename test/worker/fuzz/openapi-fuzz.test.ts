@@ -32,6 +32,8 @@ const SLOW_MS = 5_000;
  * Operations not fuzzed, with the reason:
  * - uploadModel (POST /v1/admin/models): a multipart bundle of a trained ONNX model cannot be generated from
  *   its schema (format: binary); test/worker/recs/model-lifecycle.test.ts covers uploads and broken bundles.
+ * - importHistory (POST /v1/users/{userId}/imports): its body is an export file of another service
+ *   (format: binary); test/worker/imports.test.ts covers formats, bad files and roles.
  *
  * Fuzzed although they are admin writes: revokeApiKey only ever reaches keys minted here (the root ADMIN
  * key is not a row, so it cannot be revoked), runArchive and sweepArchive move or delete only what this
@@ -39,6 +41,7 @@ const SLOW_MS = 5_000;
  */
 const SKIPPED: Record<string, string> = {
   uploadModel: 'multipart ONNX model bundles cannot be generated from the schema',
+  importHistory: "a service's export file (format: binary) cannot be generated from the schema; test/worker/imports.test.ts covers it",
 };
 
 const ID_PATTERN = '^[A-Za-z0-9._:@+=~-]{1,128}$';
