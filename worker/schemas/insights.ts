@@ -5,7 +5,9 @@ import { ArtistParams, AsOf, RangeQuery, TrackParams } from './analytics.ts';
 import { Id } from './event.ts';
 
 const LABEL = '[a-z][a-z0-9]{0,30}(-[a-z0-9]{1,30}){0,3}';
-const URL_TAIL = '(:[1-9][0-9]{0,4})?(/[A-Za-z0-9._~/-]*)?(\\?[A-Za-z0-9._~=&-]*)?$';
+// A port is 1–65535.
+const PORT = '(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?';
+const URL_TAIL = `${PORT}(/[A-Za-z0-9._~/-]*)?(\\?[A-Za-z0-9._~=&-]*)?$`;
 /** The webhook URLs the API takes: https to a host name, or plain http to localhost or 127.0.0.1. */
 export const WEBHOOK_URL_PATTERN = `^(https://${LABEL}(\\.${LABEL})*|https?://(localhost|127\\.0\\.0\\.1))${URL_TAIL}`;
 
