@@ -115,11 +115,11 @@ export interface ServedList {
 }
 
 /**
- * Logs one served list and its impressions atomically (three statements whatever the list length),
- * with a `rollup_pending` row under its rec_id so the rollup applier adds its impressions once.
+ * The two statements that store a served list and its impressions (rec_lists, rec_items); with
+ * `ignoreExisting` a list whose rec_id is stored already is left as it is.
  */
-export async function insertServedList(db: Db, list: ServedList): Promise<void> {
-  const d1 = db.$client;
+function servedListStatements(d1: D1Database, list: ServedList, ignoreExisting: boolean): [D1PreparedStatement, D1PreparedStatement] {
+  const insert = ignoreExisting ? 'INSERT OR IGNORE' : 'INSERT';
   const items = list.items.map((it, position) => ({
     position,
     track_id: it.trackId,
@@ -130,10 +130,10 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
     playlist_id: it.playlistId ?? null,
     arm: it.arm ?? null,
   }));
-  await d1.batch([
+  return [
     d1
       .prepare(
-        'INSERT INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at, experiment_id, arm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)',
+        `${insert} INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at, experiment_id, arm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
       )
       .bind(
         list.recId,
@@ -147,12 +147,23 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
       ),
     d1
       .prepare(
-        `INSERT INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, arm, served_at)
+        `${insert} INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, arm, served_at)
          SELECT ?2, value ->> '$.position', value ->> '$.track_id', ?3, value ->> '$.score', value ->> '$.source',
                 value ->> '$.reason', value ->> '$.campaign_id', value ->> '$.playlist_id', value ->> '$.arm', ?4
          FROM json_each(?1)`,
       )
       .bind(JSON.stringify(items), list.recId, list.userId, list.servedAt),
+  ];
+}
+
+/**
+ * Logs one served list and its impressions atomically (three statements whatever the list length),
+ * with a `rollup_pending` row under its rec_id so the rollup applier adds its impressions once.
+ */
+export async function insertServedList(db: Db, list: ServedList): Promise<void> {
+  const d1 = db.$client;
+  await d1.batch([
+    ...servedListStatements(d1, list, false),
     d1
       .prepare(
         `INSERT INTO rollup_pending (batch_id, kind, received_at)
@@ -170,20 +181,6 @@ export async function insertServedList(db: Db, list: ServedList): Promise<void> 
  */
 export async function importServedLists(db: Db, lists: readonly ServedList[]): Promise<number> {
   const d1 = db.$client;
-  const statements = lists.flatMap((list) => [
-    d1
-      .prepare(
-        'INSERT OR IGNORE INTO rec_lists (rec_id, user_id, model_version, surface, context, served_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
-      )
-      .bind(list.recId, list.userId, list.modelVersion, list.surface, list.context, list.servedAt),
-    d1
-      .prepare(
-        `INSERT OR IGNORE INTO rec_items (rec_id, position, track_id, user_id, score, source, reason, campaign_id, playlist_id, served_at)
-         SELECT ?2, key, value ->> '$.trackId', ?3, value ->> '$.score', value ->> '$.source', value ->> '$.reason', NULL, NULL, ?4
-         FROM json_each(?1)`,
-      )
-      .bind(JSON.stringify(list.items), list.recId, list.userId, list.servedAt),
-  ]);
-  const results = await d1.batch(statements);
+  const results = await d1.batch(lists.flatMap((list) => servedListStatements(d1, list, true)));
   return results.filter((r, i) => i % 2 === 0 && r.meta.changes === 1).length;
 }

@@ -9,13 +9,22 @@ import type { Arm } from '../db/experiments.ts';
 export type { Arm };
 
 /**
+ * The first 32 bits of SHA-256 of `text`, as an unsigned integer: a stable hash for splits and seeds.
+ *
+ * @example await hash32('rec_0f3a…') // 3145728001 every time
+ */
+export async function hash32(text: string): Promise<number> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return new DataView(digest).getUint32(0);
+}
+
+/**
  * The listener's position in [0, 1) for `experimentId`.
  *
  * @example await bucketOf('exp_1', 'u-42') // 0.7316… every time
  */
 export async function bucketOf(experimentId: string, userId: string): Promise<number> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${experimentId}:${userId}`));
-  return new DataView(digest).getUint32(0) / 2 ** 32;
+  return (await hash32(`${experimentId}:${userId}`)) / 2 ** 32;
 }
 
 /**

@@ -6,6 +6,7 @@
  * see every listener, so far fewer listeners reach the same confidence as a split test.
  */
 import { mulberry32 } from '../../contract/random.ts';
+import { hash32 } from './assign.ts';
 
 export type Team = 'a' | 'b';
 
@@ -74,7 +75,4 @@ export function seededCoin(seed: number): () => boolean {
 export const INTERLEAVED_ARM = 'interleaved';
 
 /** A 32-bit seed from a list id, so an interleaved list's coin flips can be replayed from its rec_id. */
-export async function seedOf(recId: string): Promise<number> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(recId));
-  return new DataView(digest).getUint32(0);
-}
+export const seedOf = (recId: string): Promise<number> => hash32(recId);

@@ -59,21 +59,11 @@ export async function servingStateFor(
       return { ...state, experiment: { id: assignment.experimentId, mode: 'split', arm: assignment.arm } };
     }
     if (assignment?.mode === 'interleave') {
-      const [a, b] = await Promise.all([assignment.a, assignment.b].map(async (arm) => modelOf(db, bucket, arm.model_version)));
-      const [stateA, stateB] = await Promise.all([
-        stateOf(db, a as LoadedModel, now, background),
-        stateOf(db, b as LoadedModel, now, background),
-      ]);
-      return {
-        ...(stateA as ServingState),
-        experiment: {
-          id: assignment.experimentId,
-          mode: 'interleave',
-          a: assignment.a,
-          b: assignment.b,
-          challenger: stateB as ServingState,
-        },
-      };
+      const { experimentId: id, a, b } = assignment;
+      const [stateA, challenger] = await Promise.all(
+        [a, b].map(async (arm) => stateOf(db, await modelOf(db, bucket, arm.model_version), now, background)),
+      );
+      if (stateA && challenger) return { ...stateA, experiment: { id, mode: 'interleave', a, b, challenger } };
     }
   } catch (err) {
     log.error('experiment arm unavailable: serving the active model', err, { experiment: assignment?.experimentId });

@@ -158,3 +158,8 @@ export function oldestAsOf(values: readonly (string | null | undefined)[]): stri
   }
   return oldest?.iso;
 }
+
+/** A mean or a difference with 3 decimals below 1, else 2; '–' for none. @example formatDecimal(0.1234) // '0.123' */
+export function formatDecimal(v: number | null | undefined): string {
+  return v === null || v === undefined ? '–' : v.toFixed(Math.abs(v) < 1 ? 3 : 2);
+}
