@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Role } from '../auth/principal.ts';
+import type { Role } from '../schemas/roles.ts';
 import type { Db } from './client.ts';
 import { apiKeys } from './schema.ts';
 

@@ -1,5 +1,4 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/principal.ts';
 import type { Db } from './client.ts';
 import { auditLog } from './schema.ts';
 
@@ -14,6 +13,12 @@ export const AUDIT_ACTIONS = [
   'experiment.promote',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who acted: the calling key's id and role (a Principal fits). */
+export interface AuditActor {
+  keyId: string;
+  role: string;
+}
 
 export interface AuditEntry {
   id: number;
@@ -32,7 +37,7 @@ export interface AuditEntry {
  */
 export async function recordAudit(
   db: Db,
-  actor: Principal,
+  actor: AuditActor,
   action: AuditAction,
   target: string,
   detail: Record<string, unknown>,

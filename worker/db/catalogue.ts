@@ -174,3 +174,12 @@ export async function findArtist(db: Db, id: string): Promise<ArtistRow | null> 
     createdAt: Number(row.created_at),
   };
 }
+
+/** Every track of an artist by id, with its title. */
+export async function artistTrackTitles(db: Db, artistId: string): Promise<Map<string, string>> {
+  const { results } = await db.$client
+    .prepare('SELECT id, title FROM tracks WHERE artist_id = ?1')
+    .bind(artistId)
+    .all<{ id: string; title: string }>();
+  return new Map(results.map((t) => [t.id, t.title]));
+}

@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from '../schemas/roles.ts';
 
 export const artists = sqliteTable('artists', {
   id: text('id').primaryKey(),

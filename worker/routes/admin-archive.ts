@@ -2,14 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { dayString } from '../../contract/archive-layout.ts';
 import { archiveColdDays, listArchive, sweepOrphans } from '../archive/events-archive.ts';
 import { hotDaysOf } from '../archive/hot-window.ts';
-import { requireRoles } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const adminArchive = newRouter();
-
-adminArchive.use('*', requireRoles('admin'));
 
 const PartSchema = z
   .object({
@@ -43,6 +41,7 @@ const RunResultSchema = z
 
 adminArchive.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/run',
     operationId: 'runArchive',
@@ -77,6 +76,7 @@ adminArchive.openapi(
 
 adminArchive.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/',
     operationId: 'listArchive',
@@ -109,6 +109,7 @@ adminArchive.openapi(
 
 adminArchive.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/sweep',
     operationId: 'sweepArchive',

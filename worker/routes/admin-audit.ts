@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRoles } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { AUDIT_ACTIONS, listAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { errorResponse } from '../schemas/error.ts';
@@ -7,8 +7,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const adminAudit = newRouter();
-
-adminAudit.use('*', requireRoles('admin'));
 
 const AuditEntrySchema = z
   .object({
@@ -32,6 +30,7 @@ const AuditQuery = z.object({
 
 adminAudit.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/',
     operationId: 'listAuditEntries',

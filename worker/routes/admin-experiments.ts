@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRoles } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb, type Db } from '../db/client.ts';
 import type { Arm } from '../db/experiments.ts';
@@ -16,8 +16,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const adminExperiments = newRouter();
-
-adminExperiments.use('*', requireRoles('admin'));
 
 /** An isolate keeps at most two loaded models (worker/model/active-model.ts): arms and the active model must fit. */
 export const MAX_LIVE_MODELS = 2;
@@ -97,6 +95,7 @@ const notFound = errorResponse('No such experiment');
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/',
     operationId: 'startExperiment',
@@ -141,6 +140,7 @@ adminExperiments.openapi(
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/',
     operationId: 'listExperiments',
@@ -163,6 +163,7 @@ adminExperiments.openapi(
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/{id}',
     operationId: 'getExperiment',
@@ -177,6 +178,7 @@ adminExperiments.openapi(
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/{id}/report',
     operationId: 'getExperimentReport',
@@ -201,6 +203,7 @@ adminExperiments.openapi(
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/{id}/stop',
     operationId: 'stopExperiment',
@@ -227,6 +230,7 @@ adminExperiments.openapi(
 
 adminExperiments.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/{id}/promote',
     operationId: 'promoteExperiment',

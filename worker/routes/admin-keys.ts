@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { generateKey, sha256Hex } from '../auth/key-material.ts';
-import { ROLES, requireRoles } from '../auth/principal.ts';
+import { ROLES } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../db/api-keys.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
@@ -11,8 +12,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const adminKeys = newRouter();
-
-adminKeys.use('*', requireRoles('admin'));
 
 const KeySchema = z
   .object({
@@ -66,6 +65,7 @@ function present(row: {
 
 adminKeys.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/',
     operationId: 'createApiKey',
@@ -99,6 +99,7 @@ adminKeys.openapi(
 
 adminKeys.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/',
     operationId: 'listApiKeys',
@@ -114,6 +115,7 @@ adminKeys.openapi(
 
 adminKeys.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'delete',
     path: '/{id}',
     operationId: 'revokeApiKey',

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BundleError, MANIFEST_FILE, type Manifest, openBundle, parseManifest } from '../../contract/bundle-manifest.ts';
-import { requireRoles } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { recordAudit } from '../db/audit.ts';
 import { createDb } from '../db/client.ts';
 import { activateModel, activeModelVersion, findModel, insertModel, listModels, type ModelRow } from '../db/models.ts';
@@ -18,8 +18,6 @@ export const adminModels = newRouter();
 
 /** Bundles are far larger than API bodies (a 50 000-item, 64-dim scorer is ~13 MB); Workers accept 100 MB. */
 export const MAX_BUNDLE_BYTES = 95 * 1024 * 1024;
-
-adminModels.use('*', requireRoles('admin'));
 
 const ModelSchema = z
   .object({
@@ -58,7 +56,8 @@ const VersionParam = z.object({
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
 
-adminModels.openAPIRegistry.registerPath({
+const { middleware: uploadGate, ...uploadRoute } = createRoute({
+  ...allow('admin'),
   method: 'post',
   path: '/',
   operationId: 'uploadModel',
@@ -89,9 +88,12 @@ adminModels.openAPIRegistry.registerPath({
     413: errorResponse('Bundle over 95 MB'),
   },
 });
+// The gate runs in front of the multipart handler below; the document gets the rest (with its x-roles).
+adminModels.openAPIRegistry.registerPath(uploadRoute);
 
 adminModels.post(
   '/',
+  ...uploadGate,
   bodyLimit({
     maxSize: MAX_BUNDLE_BYTES,
     onError: () => {
@@ -152,6 +154,7 @@ adminModels.post(
 
 adminModels.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'get',
     path: '/',
     operationId: 'listModels',
@@ -175,6 +178,7 @@ adminModels.openapi(
 
 adminModels.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/{version}/activate',
     operationId: 'activateModel',

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DAY_MS } from '../../contract/events.ts';
-import { requireRoles } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { importServedLists } from '../db/recs.ts';
 import { markDaysStale } from '../db/rollups.ts';
@@ -11,10 +11,9 @@ import { bearerAuth } from './security.ts';
 
 export const adminServedLists = newRouter();
 
-adminServedLists.use('*', requireRoles('admin'));
-
 adminServedLists.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/',
     operationId: 'importServedLists',

@@ -5,9 +5,8 @@ import { derivedMetrics, METRICS } from '../analytics/definitions.ts';
 import { bucketsOf, type DayRange, dayToIso, isoToDay, previousRange } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
 import { allMetrics, audienceSummary, clockGrid, skipHistogram, sortRows, sourceMix, withChange } from '../analytics/views.ts';
-import { assertArtistAccess, requireRole } from '../auth/principal.ts';
+import { allow, openArtist } from '../auth/scope.ts';
 import {
-  artistExists,
   artistOfTrack,
   breakdownOver,
   countersByBucket,
@@ -64,13 +63,9 @@ const period = (r: DayRange) => ({ from: dayToIso(r.from), to: dayToIso(r.to) })
  * then how fresh the rollups of the days read are. Reads only read rollups: the rollup applier keeps
  * them current (worker/rollups/applier.ts), so no read waits on a recompute.
  */
-async function openArtist(c: Context<AppEnv>, artistId: string, from: number, to: number): Promise<{ db: Db; asOf: string }> {
-  const principal = c.get('principal');
-  requireRole(principal, 'admin', 'artist', 'marketer');
-  assertArtistAccess(principal, artistId);
+async function openArtistRange(c: Context<AppEnv>, artistId: string, from: number, to: number): Promise<{ db: Db; asOf: string }> {
   const db = createDb(c.env.DB);
-  const [exists, asOf] = await Promise.all([artistExists(db, artistId), rollupsAsOf(db, { from, to }, Date.now())]);
-  if (!exists) throw new ApiError(404, 'artist_not_found', `No artist with id ${artistId}`);
+  const [, asOf] = await Promise.all([openArtist(c.get('principal'), db, artistId), rollupsAsOf(db, { from, to }, Date.now())]);
   const iso = new Date(asOf).toISOString();
   c.header(AS_OF_HEADER, iso);
   return { db, asOf: iso };
@@ -78,6 +73,7 @@ async function openArtist(c: Context<AppEnv>, artistId: string, from: number, to
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/overview',
     operationId: 'getArtistOverview',
@@ -91,7 +87,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     const prev = previousRange(range);
-    const { db, asOf } = await openArtist(c, id, prev.from, range.to);
+    const { db, asOf } = await openArtistRange(c, id, prev.from, range.to);
     const [totals, sources] = await Promise.all([
       periodTotals(db, id, range, prev),
       breakdownOver(db, { artistId: id }, ['source'], range),
@@ -111,6 +107,7 @@ artistAnalytics.openapi(
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/timeseries',
     operationId: 'getArtistTimeseries',
@@ -124,7 +121,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const { db, asOf } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtistRange(c, id, range.from, range.to);
     const [counters, users] = await Promise.all([
       countersByBucket(db, { artistId: id }, range, q.granularity),
       q.metric === 'listeners' || q.metric === 'algorithmic_reach'
@@ -159,6 +156,7 @@ const TRACK_COLUMNS = [
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/tracks',
     operationId: 'listArtistTracks',
@@ -172,7 +170,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const { db, asOf } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtistRange(c, id, range.from, range.to);
     const rows = (await trackCounters(db, id, range)).map(({ trackId, title, durationMs, ...counters }) => ({
       track_id: trackId,
       title,
@@ -187,6 +185,7 @@ artistAnalytics.openapi(
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/tracks/{trackId}',
     operationId: 'getArtistTrack',
@@ -199,7 +198,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id, trackId } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const { db, asOf } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtistRange(c, id, range.from, range.to);
     const track = await artistOfTrack(db, trackId);
     // A track of another artist is "not found" here: the URL's artist scopes the lookup.
     if (!track || track.artistId !== id) throw new ApiError(404, 'track_not_found', `Artist ${id} has no track ${trackId}`);
@@ -232,6 +231,7 @@ artistAnalytics.openapi(
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/audience',
     operationId: 'getArtistAudience',
@@ -245,7 +245,7 @@ artistAnalytics.openapi(
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
     // New vs returning reads each listener's first-ever stream: every stale day up to `to` matters.
-    const { db, asOf } = await openArtist(c, id, 0, range.to);
+    const { db, asOf } = await openArtistRange(c, id, 0, range.to);
     const [cells, listeners] = await Promise.all([listeningClock(db, id, range), listenersOf(db, id, range)]);
     const clock = clockGrid(cells);
     if (wantsCsv(c)) return csvResponse(toCsv(clock, ['weekday', 'hour', 'streams']), `${id}-listening-clock.csv`, asOf);
@@ -255,6 +255,7 @@ artistAnalytics.openapi(
 
 artistAnalytics.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/reach',
     operationId: 'getArtistReach',
@@ -267,7 +268,7 @@ artistAnalytics.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const { db, asOf } = await openArtist(c, id, range.from, range.to);
+    const { db, asOf } = await openArtistRange(c, id, range.from, range.to);
     const [surfaces, users, dailyCounters, dailyUsers] = await Promise.all([
       breakdownOver(db, { artistId: id }, ['surface'], range),
       distinctUsersOver(db, id, range),
@@ -300,6 +301,7 @@ export const analyticsAdmin = newRouter();
 
 analyticsAdmin.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/refresh',
     operationId: 'refreshAnalytics',
@@ -316,7 +318,6 @@ analyticsAdmin.openapi(
     },
   }),
   async (c) => {
-    requireRole(c.get('principal'), 'admin');
     const parsed = RefreshBody.safeParse((await c.req.json().catch(() => null)) ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, 'json'));
     const { max_days, stale_from, stale_to } = parsed.data;

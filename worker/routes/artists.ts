@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertArtistAccess } from '../auth/principal.ts';
+import { allow, assertArtistAccess } from '../auth/scope.ts';
 import { findArtist } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
@@ -13,6 +13,7 @@ export const artists = newRouter();
 
 artists.openapi(
   createRoute({
+    ...allow('admin', 'app', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}',
     operationId: 'getArtist',

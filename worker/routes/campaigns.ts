@@ -1,27 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { csvResponse, toCsv, wantsCsv } from '../analytics/csv.ts';
 import { liftOf } from '../analytics/lift.ts';
-import { assertFoundFor, canReadArtists } from '../auth/principal.ts';
+import { allow, canReadArtists, openCampaign, openSegment, openTrack } from '../auth/scope.ts';
 import { isHoldout } from '../campaigns/holdout.ts';
-import { artistOfTrack } from '../db/analytics.ts';
-import {
-  type CampaignRow,
-  campaignArtists,
-  campaignOutcomes,
-  findCampaign,
-  insertCampaign,
-  listCampaigns,
-  memberCounts,
-  type ScopedCampaignRow,
-} from '../db/campaigns.ts';
+import { type CampaignRow, campaignArtists, campaignOutcomes, insertCampaign, listCampaigns, memberCounts } from '../db/campaigns.ts';
 import { createDb, type Db } from '../db/client.ts';
-import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
 import { CampaignCreateRequest, CampaignListSchema, CampaignParams, CampaignReportSchema, CampaignSchema } from '../schemas/campaigns.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { SegmentRule } from '../schemas/segment-rules.ts';
-import { marketer, openSegment } from '../segments/access.ts';
 import { segmentMembers } from '../segments/evaluate.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
@@ -34,21 +20,6 @@ const forbidden = errorResponse('Not a marketer or admin key');
 const notFound = errorResponse(
   'No such campaign, or one whose artist, segment or track is outside the roster of the key (the same answer)',
 );
-
-/**
- * The campaign, if the key's roster covers its artist, its segment's artist and its track's artist;
- * 404 otherwise, the same answer as for an unknown id, so a bound key can neither read a campaign over
- * a foreign audience nor tell foreign campaigns from missing ones.
- */
-async function openCampaign(c: Context<AppEnv>, db: Db, id: string): Promise<ScopedCampaignRow> {
-  const principal = marketer(c);
-  return assertFoundFor(
-    principal,
-    await findCampaign(db, id),
-    campaignArtists,
-    () => new ApiError(404, 'campaign_not_found', `No campaign with id ${id}`),
-  );
-}
 
 async function present(db: Db, row: CampaignRow, now: number) {
   const audience = await memberCounts(db, row.id);
@@ -69,6 +40,7 @@ async function present(db: Db, row: CampaignRow, now: number) {
 
 campaigns.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'post',
     path: '/',
     operationId: 'createCampaign',
@@ -88,16 +60,11 @@ campaigns.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const principal = marketer(c);
+    const principal = c.get('principal');
     const db = createDb(c.env.DB);
     // Both the audience and the boosted track must be inside the roster (a foreign one is "not found").
-    const segment = await openSegment(c, db, body.segment_id);
-    const track = assertFoundFor(
-      principal,
-      await artistOfTrack(db, body.track_id),
-      (t) => [t.artistId],
-      () => new ApiError(404, 'track_not_found', `No track with id ${body.track_id}`),
-    );
+    const segment = await openSegment(principal, db, body.segment_id);
+    const track = await openTrack(principal, db, body.track_id);
     const now = Date.now();
     const id = `cmp_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const users = await segmentMembers(db, SegmentRule.parse(JSON.parse(segment.rule)), now);
@@ -124,6 +91,7 @@ campaigns.openapi(
 
 campaigns.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/',
     operationId: 'listCampaigns',
@@ -133,7 +101,7 @@ campaigns.openapi(
     responses: { 200: json('Newest first', CampaignListSchema), 403: forbidden },
   }),
   async (c) => {
-    const principal = marketer(c);
+    const principal = c.get('principal');
     const db = createDb(c.env.DB);
     // Only campaigns the key may read in full: the query filters on all three artists, and so does this.
     const rows = (await listCampaigns(db, principal.role === 'admin' ? null : principal.artistIds)).filter((r) =>
@@ -146,6 +114,7 @@ campaigns.openapi(
 
 campaigns.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/{id}',
     operationId: 'getCampaign',
@@ -157,13 +126,14 @@ campaigns.openapi(
   }),
   async (c) => {
     const db = createDb(c.env.DB);
-    const row = await openCampaign(c, db, c.req.valid('param').id);
+    const row = await openCampaign(c.get('principal'), db, c.req.valid('param').id);
     return c.json(await present(db, row, Date.now()), 200);
   },
 );
 
 campaigns.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/{id}/report',
     operationId: 'getCampaignReport',
@@ -183,7 +153,7 @@ campaigns.openapi(
   }),
   async (c) => {
     const db = createDb(c.env.DB);
-    const row = await openCampaign(c, db, c.req.valid('param').id);
+    const row = await openCampaign(c.get('principal'), db, c.req.valid('param').id);
     const to = Math.min(Date.now(), row.endsAt);
     const from = Math.min(row.startsAt, to);
     const [treated, holdout] = await campaignOutcomes(db, row, from, to);

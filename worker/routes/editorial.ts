@@ -7,13 +7,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { DAY_MS } from '../../contract/events.ts';
-import { type Principal, requireRole } from '../auth/principal.ts';
+import { allow, isEditor, openEditorialPlaylist } from '../auth/scope.ts';
 import { createDb, type Db } from '../db/client.ts';
 import {
   type EditorialRow,
   type EditorialStatus,
   editorialStats,
-  findEditorial,
   insertEditorial,
   listEditorial,
   trackLabels,
@@ -37,19 +36,8 @@ import { bearerAuth } from './security.ts';
 
 export const editorial = newRouter();
 
-const EDITORS = ['editor', 'admin'] as const;
-const READERS = ['editor', 'admin', 'app'] as const;
-const isEditor = (p: Principal) => p.role === 'editor' || p.role === 'admin';
-
-const notFound = (id: string) => new ApiError(404, 'playlist_not_found', `No editorial playlist with id ${id}`);
-
-/** The playlist, if this key may see it: app keys see published ones only, the same 404 otherwise. */
-async function openPlaylist(db: Db, principal: Principal, id: string): Promise<EditorialRow> {
-  const row = await findEditorial(db, id);
-  if (!row || (!isEditor(principal) && row.status !== 'published')) throw notFound(id);
-  return row;
-}
-
+const _EDITORS = ['editor', 'admin'] as const;
+const _READERS = ['editor', 'admin', 'app'] as const;
 /** Rejects track ids missing from the catalogue, each named by its path (`tracks[3]`). */
 async function checkTracks(db: Db, ids: readonly string[]): Promise<void> {
   const found = await trackLabels(db, ids);
@@ -99,6 +87,7 @@ const params = EditorialParams;
 
 editorial.openapi(
   createRoute({
+    ...allow('editor', 'admin', 'app'),
     method: 'get',
     path: '/',
     operationId: 'listEditorialPlaylists',
@@ -116,7 +105,6 @@ editorial.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, ...READERS);
     const { status } = c.req.valid('query');
     const statuses: EditorialStatus[] = !isEditor(principal) ? ['published'] : status ? [status] : ['draft', 'published'];
     const db = createDb(c.env.DB);
@@ -127,6 +115,7 @@ editorial.openapi(
 
 editorial.openapi(
   createRoute({
+    ...allow('editor', 'admin'),
     method: 'post',
     path: '/',
     operationId: 'createEditorialPlaylist',
@@ -144,7 +133,6 @@ editorial.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, ...EDITORS);
     const b = c.req.valid('json');
     const db = createDb(c.env.DB);
     await checkTracks(db, b.tracks);
@@ -172,6 +160,7 @@ editorial.openapi(
 
 editorial.openapi(
   createRoute({
+    ...allow('editor', 'admin', 'app'),
     method: 'get',
     path: '/{id}',
     operationId: 'getEditorialPlaylist',
@@ -183,14 +172,14 @@ editorial.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, ...READERS);
     const db = createDb(c.env.DB);
-    return c.json(await render(db, await openPlaylist(db, principal, c.req.valid('param').id)), 200);
+    return c.json(await render(db, await openEditorialPlaylist(principal, db, c.req.valid('param').id)), 200);
   },
 );
 
 editorial.openapi(
   createRoute({
+    ...allow('editor', 'admin'),
     method: 'patch',
     path: '/{id}',
     operationId: 'updateEditorialPlaylist',
@@ -204,9 +193,8 @@ editorial.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, ...EDITORS);
     const db = createDb(c.env.DB);
-    const row = await openPlaylist(db, principal, c.req.valid('param').id);
+    const row = await openEditorialPlaylist(principal, db, c.req.valid('param').id);
     const b = c.req.valid('json');
     const now = Date.now();
     if (b.tracks) await checkTracks(db, b.tracks);
@@ -234,9 +222,8 @@ editorial.openapi(
 /** Moves a playlist to `status` (publishing stamps published_at). */
 async function setStatus(c: Context<AppEnv>, id: string, status: EditorialStatus) {
   const principal = c.get('principal');
-  requireRole(principal, ...EDITORS);
   const db = createDb(c.env.DB);
-  const row = await openPlaylist(db, principal, id);
+  const row = await openEditorialPlaylist(principal, db, id);
   const now = Date.now();
   const next: EditorialRow = { ...row, status, updatedAt: now, publishedAt: status === 'published' ? now : row.publishedAt };
   if (status === 'published' && row.tracks.length === 0) {
@@ -254,6 +241,7 @@ for (const [action, status, summary] of [
 ] as const) {
   editorial.openapi(
     createRoute({
+      ...allow('editor', 'admin'),
       method: 'post',
       path: `/{id}/${action}`,
       operationId: `${action}EditorialPlaylist`,
@@ -269,6 +257,7 @@ for (const [action, status, summary] of [
 
 editorial.openapi(
   createRoute({
+    ...allow('editor', 'admin'),
     method: 'get',
     path: '/{id}/stats',
     operationId: 'getEditorialStats',
@@ -287,9 +276,8 @@ editorial.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, ...EDITORS);
     const db = createDb(c.env.DB);
-    const row = await openPlaylist(db, principal, c.req.valid('param').id);
+    const row = await openEditorialPlaylist(principal, db, c.req.valid('param').id);
     const to = Date.now();
     const from = to - c.req.valid('query').days * DAY_MS;
     const { listeners, tracks } = await editorialStats(db, row.id, from, to);

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DAY_MS } from '../../contract/events.ts';
 import { hotWindowDays } from '../archive/hot-window.ts';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { insertEvents } from '../db/events.ts';
 import { pokeRollups } from '../rollups/applier.ts';
@@ -13,6 +13,7 @@ import { bearerAuth } from './security.ts';
 export const events = newRouter();
 
 const ingestRoute = createRoute({
+  ...allow('app', 'admin'),
   method: 'post',
   path: '/',
   operationId: 'ingestEvents',
@@ -32,11 +33,12 @@ const ingestRoute = createRoute({
 
 // The route is documented with the strict batch schema but validated event by event, so it is
 // registered for the OpenAPI document and handled by a plain handler.
-events.openAPIRegistry.registerPath(ingestRoute);
+// The gate runs in front of the plain handler; the document gets the rest (with its x-roles).
+const { middleware: gate, ...documented } = ingestRoute;
+events.openAPIRegistry.registerPath(documented);
 
-events.post('/', async (c) => {
+events.post('/', ...gate, async (c) => {
   const principal = c.get('principal');
-  requireRole(principal, 'app', 'admin');
   const now = Date.now();
   // The dedupe window is the hot window: an app's resend always finds its original in D1.
   const windowDays = hotWindowDays(c.env);

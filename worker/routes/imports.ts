@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { insertEvents } from '../db/events.ts';
 import { catalogueForMatching, insertUnmatched, type UnmatchedListen } from '../db/imports.ts';
@@ -26,11 +26,6 @@ import { bearerAuth } from './security.ts';
 
 export const imports = newRouter();
 
-imports.use('/:userId/imports', async (c, next) => {
-  requireRole(c.get('principal'), 'app', 'admin');
-  await next();
-});
-
 const KEPT_ERRORS = 20;
 
 // The wire's list of formats is the readers' list (each assignable to the other).
@@ -39,6 +34,7 @@ FORMATS satisfies readonly (typeof IMPORT_FORMATS)[number][];
 
 imports.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'post',
     path: '/{userId}/imports',
     operationId: 'importHistory',

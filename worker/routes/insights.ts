@@ -6,8 +6,8 @@ import { BENCHMARK, PREVIOUSLY_ACTIVE_DAYS, ratio } from '../analytics/definitio
 import { bucketsOf, type DayRange, dayToIso, epochDay, isoToDay, previousRange, rangeLength } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
 import { hotWindowDays } from '../archive/hot-window.ts';
-import { assertArtistAccess, type Role, requireRole } from '../auth/principal.ts';
-import { artistExists, artistOfTrack, countersByBucket, ZERO_COUNTERS } from '../db/analytics.ts';
+import { allow, openArtist } from '../auth/scope.ts';
+import { artistOfTrack, countersByBucket, ZERO_COUNTERS } from '../db/analytics.ts';
 import { createDb, type Db } from '../db/client.ts';
 import {
   alertsOf,
@@ -68,20 +68,18 @@ const errors = {
 } as const;
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 const period = (r: DayRange) => ({ from: dayToIso(r.from), to: dayToIso(r.to) });
-const READERS: Role[] = ['admin', 'artist', 'marketer'];
 
 /**
- * The analytics routes' scoping: role, then the key's binding (403 for an artist outside it, whether
- * or not it exists), then existence (404), then how fresh the rollups of the days read are.
+ * The artist in the URL opened through the key's binding (403 for an artist outside it, whether or
+ * not it exists, 404 when missing), with how fresh the rollups of the days read are.
  */
-async function openArtist(c: Context<AppEnv>, artistId: string, days: DayRange | null): Promise<{ db: Db; asOf: string }> {
-  const principal = c.get('principal');
-  requireRole(principal, ...READERS);
-  assertArtistAccess(principal, artistId);
+async function openArtistDays(c: Context<AppEnv>, artistId: string, days: DayRange | null): Promise<{ db: Db; asOf: string }> {
   const db = createDb(c.env.DB);
   const now = Date.now();
-  const [exists, asOf] = await Promise.all([artistExists(db, artistId), days ? rollupsAsOf(db, days, now) : Promise.resolve(now)]);
-  if (!exists) throw new ApiError(404, 'artist_not_found', `No artist with id ${artistId}`);
+  const [, asOf] = await Promise.all([
+    openArtist(c.get('principal'), db, artistId),
+    days ? rollupsAsOf(db, days, now) : Promise.resolve(now),
+  ]);
   const iso = new Date(asOf).toISOString();
   if (days) c.header(AS_OF_HEADER, iso);
   return { db, asOf: iso };
@@ -103,6 +101,7 @@ function compareRange(q: { compare_from?: string | undefined }, range: DayRange)
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/insights/reach',
     operationId: 'getArtistReachDrivers',
@@ -121,7 +120,7 @@ insights.openapi(
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
     const compare = compareRange(q, range);
-    const { db, asOf } = await openArtist(c, id, { from: Math.min(range.from, compare.from), to: Math.max(range.to, compare.to) });
+    const { db, asOf } = await openArtistDays(c, id, { from: Math.min(range.from, compare.from), to: Math.max(range.to, compare.to) });
     const rows = await reachRows(db, id, range, compare);
     const drivers = reachDrivers({ ...rows, period: period(range) });
     return c.json({ artist_id: id, period: period(range), compare_period: period(compare), as_of: asOf, ...drivers }, 200);
@@ -130,6 +129,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/alerts',
     operationId: 'listArtistAlerts',
@@ -143,7 +143,7 @@ insights.openapi(
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
     const range = resolveRange(q, Date.now());
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     const rows = await alertsOf(db, id, range, 1000);
     const alerts = rows.filter((a) => !q.metric || a.metric === q.metric).map(alertView);
     return c.json({ artist_id: id, period: period(range), alerts }, 200);
@@ -152,6 +152,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin'),
     method: 'post',
     path: '/admin/insights/alerts/run',
     operationId: 'runAlertDetection',
@@ -162,7 +163,6 @@ insights.openapi(
     responses: { 200: json('The alerts added (a day already examined adds nothing)', RunAlertsSchema), 400: errors[400], 403: errors[403] },
   }),
   async (c) => {
-    requireRole(c.get('principal'), 'admin');
     const parsed = RunAlertsBody.safeParse((await c.req.json().catch(() => null)) ?? {});
     if (!parsed.success) {
       throw validationError(parsed.error.issues.map((i) => ({ path: ['json', ...i.path].join('.'), code: i.code, message: i.message })));
@@ -185,6 +185,7 @@ const webhookView = (w: { id: string; artistId: string; url: string; createdAt: 
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'post',
     path: '/artists/{id}/webhooks',
     operationId: 'createArtistWebhook',
@@ -205,7 +206,7 @@ insights.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const { url } = c.req.valid('json');
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     const problem = webhookUrlProblem(url);
     if (problem) throw validationError([{ path: 'json.url', ...problem }]);
     if ((await webhooksOf(db, id)).length >= MAX_WEBHOOKS_PER_ARTIST) {
@@ -233,6 +234,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/webhooks',
     operationId: 'listArtistWebhooks',
@@ -244,13 +246,14 @@ insights.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     return c.json({ artist_id: id, webhooks: (await webhooksOf(db, id)).map(webhookView) }, 200);
   },
 );
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/webhooks/deliveries',
     operationId: 'listArtistWebhookDeliveries',
@@ -263,7 +266,7 @@ insights.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     const rows = await deliveriesOf(db, id, q.status ?? null, q.limit);
     const deliveries = rows.map((d) => ({
       id: d.id,
@@ -283,6 +286,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'delete',
     path: '/artists/{id}/webhooks/{webhookId}',
     operationId: 'deleteArtistWebhook',
@@ -294,7 +298,7 @@ insights.openapi(
   }),
   async (c) => {
     const { id, webhookId } = c.req.valid('param');
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     if (!(await deleteWebhook(db, id, webhookId))) throw new ApiError(404, 'webhook_not_found', `Artist ${id} has no webhook ${webhookId}`);
     return c.body(null, 204);
   },
@@ -302,6 +306,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'post',
     path: '/artists/{id}/webhooks/{webhookId}/test',
     operationId: 'testArtistWebhook',
@@ -313,7 +318,7 @@ insights.openapi(
   }),
   async (c) => {
     const { id, webhookId } = c.req.valid('param');
-    const { db } = await openArtist(c, id, null);
+    const { db } = await openArtistDays(c, id, null);
     if (!(await webhooksOf(db, id)).some((w) => w.id === webhookId)) {
       throw new ApiError(404, 'webhook_not_found', `Artist ${id} has no webhook ${webhookId}`);
     }
@@ -331,6 +336,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/tracks/{trackId}/benchmark',
     operationId: 'getTrackReleaseBenchmark',
@@ -344,7 +350,7 @@ insights.openapi(
     const { id, trackId } = c.req.valid('param');
     const now = Date.now();
     const today = epochDay(now);
-    const { db, asOf } = await openArtist(c, id, { from: today - 400, to: today });
+    const { db, asOf } = await openArtistDays(c, id, { from: today - 400, to: today });
     const track = await trackOf(db, id, trackId);
     const all = await releasesOf(db, id);
     const self = all.find((r) => r.trackId === trackId);
@@ -398,6 +404,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/tracks/{trackId}/timeline',
     operationId: 'getTrackTimeline',
@@ -410,7 +417,7 @@ insights.openapi(
   async (c) => {
     const { id, trackId } = c.req.valid('param');
     const range = resolveRange(c.req.valid('query'), Date.now());
-    const { db, asOf } = await openArtist(c, id, range);
+    const { db, asOf } = await openArtistDays(c, id, range);
     const track = await trackOf(db, id, trackId);
     const byDay = await countersByBucket(db, { artistId: id, trackId }, range, 'day');
     const points = bucketsOf(range, 'day').map((d) => {
@@ -433,6 +440,7 @@ insights.openapi(
 
 insights.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/artists/{id}/insights/audience',
     operationId: 'getArtistAudienceDepth',
@@ -447,7 +455,7 @@ insights.openapi(
     const now = Date.now();
     const range = resolveRange(c.req.valid('query'), now);
     const before = { from: range.from - PREVIOUSLY_ACTIVE_DAYS, to: range.from - 1 };
-    const { db, asOf } = await openArtist(c, id, { from: before.from, to: range.to });
+    const { db, asOf } = await openArtistDays(c, id, { from: before.from, to: range.to });
     // "Programmed" reads raw events: only the part of the period inside the hot window.
     const hot = { from: Math.max(range.from, epochDay(now) - hotWindowDays(c.env)), to: range.to };
     const hasHot = hot.from <= hot.to;

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
@@ -7,6 +8,7 @@ export const me = newRouter();
 
 me.openapi(
   createRoute({
+    ...allow(...ROLES),
     method: 'get',
     path: '/',
     operationId: 'getMe',

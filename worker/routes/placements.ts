@@ -7,12 +7,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DAY_MS } from '../../contract/events.ts';
 import { dayToIso } from '../analytics/period.ts';
 import { resolveRange } from '../analytics/range.ts';
-import { assertArtistAccess, requireRole } from '../auth/principal.ts';
-import { artistExists } from '../db/analytics.ts';
+import { allow, openArtist } from '../auth/scope.ts';
+import { artistTrackTitles } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { listEditorial } from '../db/editorial.ts';
 import { artistPlacements, type PlacementRow } from '../db/placements.ts';
-import { ApiError } from '../errors.ts';
 import { ArtistParams, RangeQuery } from '../schemas/analytics.ts';
 import { errorResponse } from '../schemas/error.ts';
 import { newRouter } from './router.ts';
@@ -63,6 +62,7 @@ const PlacementsSchema = z
 
 artistPlacementsRouter.openapi(
   createRoute({
+    ...allow('admin', 'artist', 'marketer'),
     method: 'get',
     path: '/{id}/placements',
     operationId: 'getArtistPlacements',
@@ -81,20 +81,17 @@ artistPlacementsRouter.openapi(
   }),
   async (c) => {
     const principal = c.get('principal');
-    requireRole(principal, 'admin', 'artist', 'marketer');
     const { id } = c.req.valid('param');
-    assertArtistAccess(principal, id);
     const range = resolveRange(c.req.valid('query'), Date.now());
     const db = createDb(c.env.DB);
-    if (!(await artistExists(db, id))) throw new ApiError(404, 'artist_not_found', `No artist with id ${id}`);
+    await openArtist(principal, db, id);
     const from = range.from * DAY_MS;
     const to = (range.to + 1) * DAY_MS;
-    const [rows, editorial, titles] = await Promise.all([
+    const [rows, editorial, title] = await Promise.all([
       artistPlacements(db, id, from, to),
       listEditorial(db, ['draft', 'published', 'archived']),
-      db.$client.prepare('SELECT id, title FROM tracks WHERE artist_id = ?1').bind(id).all<{ id: string; title: string }>(),
+      artistTrackTitles(db, id),
     ]);
-    const title = new Map(titles.results.map((t) => [t.id, t.title]));
     const byId = new Map(editorial.map((p) => [p.id, p]));
     // Where the artist's tracks sit in published editorial playlists now.
     const listed = new Map<string, { position: number; addedAt: number }>();

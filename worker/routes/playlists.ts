@@ -6,7 +6,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { type PlaylistItem, type StoredPlaylist, storedPlaylists, storePlaylistGroup } from '../db/playlists.ts';
 import { insertServedList, listenerHistory } from '../db/recs.ts';
@@ -29,13 +29,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const playlists = newRouter();
-
-for (const path of ['/users/:userId/playlists', '/users/:userId/playlists/*', '/users/:userId/radio']) {
-  playlists.use(path, async (c, next) => {
-    requireRole(c.get('principal'), 'app', 'admin');
-    await next();
-  });
-}
 
 const params = PlaylistParams.pick({ userId: true });
 const common = {
@@ -216,6 +209,7 @@ function render(userId: string, p: Served) {
 
 playlists.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/users/{userId}/playlists',
     operationId: 'listPlaylists',
@@ -254,6 +248,7 @@ playlists.openapi(
 
 playlists.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/users/{userId}/playlists/{kind}',
     operationId: 'getPlaylist',
@@ -290,6 +285,7 @@ playlists.openapi(
 
 playlists.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/users/{userId}/radio',
     operationId: 'getRadio',

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { localClock } from '../analytics/clock.ts';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { type ActiveBoost, activeBoostsForUser } from '../campaigns/boosts.ts';
 import { createDb, type Db } from '../db/client.ts';
 import type { EditorialRow } from '../db/editorial.ts';
@@ -24,14 +24,6 @@ import { newRouter } from './router.ts';
 import { bearerAuth } from './security.ts';
 
 export const recommendations = newRouter();
-
-// Scoped to these paths: the router is mounted at /v1, where a '*' middleware would guard every route.
-for (const path of ['/users/:userId/recommendations', '/users/:userId/next']) {
-  recommendations.use(path, async (c, next) => {
-    requireRole(c.get('principal'), 'app', 'admin');
-    await next();
-  });
-}
 
 const responses = {
   200: {
@@ -205,6 +197,7 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
 
 recommendations.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/users/{userId}/recommendations',
     operationId: 'getRecommendations',
@@ -229,6 +222,7 @@ recommendations.openapi(
 
 recommendations.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'post',
     path: '/users/{userId}/recommendations',
     operationId: 'postRecommendations',
@@ -250,6 +244,7 @@ recommendations.openapi(
 
 recommendations.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/users/{userId}/next',
     operationId: 'getUpNext',

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { csvResponse, toCsv } from '../analytics/csv.ts';
-import { assertArtistAccess } from '../auth/principal.ts';
+import { allow, assertArtistAccess, openSegment } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { insertSegment, listSegments, type SegmentRow } from '../db/segments.ts';
 import { errorResponse } from '../schemas/error.ts';
@@ -13,7 +13,6 @@ import {
   SegmentParams,
   SegmentSchema,
 } from '../schemas/segments.ts';
-import { marketer, openSegment } from '../segments/access.ts';
 import { segmentSnapshot } from '../segments/evaluate.ts';
 import { pseudonymousId } from '../segments/pseudonym.ts';
 import { newRouter } from './router.ts';
@@ -42,6 +41,7 @@ function present(s: SegmentRow) {
 
 segments.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'post',
     path: '/estimate',
     operationId: 'estimateSegment',
@@ -53,7 +53,7 @@ segments.openapi(
   }),
   async (c) => {
     const { rule } = c.req.valid('json');
-    assertArtistAccess(marketer(c), rule.artist_id);
+    assertArtistAccess(c.get('principal'), rule.artist_id);
     const { members, asOf } = await segmentSnapshot(createDb(c.env.DB), rule, Date.now());
     return c.json({ artist_id: rule.artist_id, size: members.length, as_of: asOf }, 200);
   },
@@ -61,6 +61,7 @@ segments.openapi(
 
 segments.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'post',
     path: '/',
     operationId: 'createSegment',
@@ -72,7 +73,7 @@ segments.openapi(
   }),
   async (c) => {
     const { name, rule } = c.req.valid('json');
-    const principal = marketer(c);
+    const principal = c.get('principal');
     assertArtistAccess(principal, rule.artist_id);
     const db = createDb(c.env.DB);
     const row: SegmentRow = {
@@ -91,6 +92,7 @@ segments.openapi(
 
 segments.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/',
     operationId: 'listSegments',
@@ -100,7 +102,7 @@ segments.openapi(
     responses: { 200: json('Newest first', SegmentListSchema), 403: notMarketer },
   }),
   async (c) => {
-    const principal = marketer(c);
+    const principal = c.get('principal');
     const rows = await listSegments(createDb(c.env.DB), principal.role === 'admin' ? null : principal.artistIds);
     return c.json({ segments: rows.map(present) }, 200);
   },
@@ -108,6 +110,7 @@ segments.openapi(
 
 segments.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/{id}',
     operationId: 'getSegment',
@@ -119,7 +122,7 @@ segments.openapi(
   }),
   async (c) => {
     const db = createDb(c.env.DB);
-    const segment = await openSegment(c, db, c.req.valid('param').id);
+    const segment = await openSegment(c.get('principal'), db, c.req.valid('param').id);
     const view = present(segment);
     const { members, asOf } = await segmentSnapshot(db, view.rule, Date.now());
     return c.json({ ...view, size: members.length, as_of: asOf }, 200);
@@ -128,6 +131,7 @@ segments.openapi(
 
 segments.openapi(
   createRoute({
+    ...allow('admin', 'marketer'),
     method: 'get',
     path: '/{id}/export',
     operationId: 'exportSegment',
@@ -143,7 +147,7 @@ segments.openapi(
   }),
   async (c) => {
     const db = createDb(c.env.DB);
-    const segment = await openSegment(c, db, c.req.valid('param').id);
+    const segment = await openSegment(c.get('principal'), db, c.req.valid('param').id);
     const { members, asOf } = await segmentSnapshot(db, present(segment).rule, Date.now());
     const ids = await Promise.all(members.map((u) => pseudonymousId(u, c.env.ADMIN_TOKEN)));
     return csvResponse(

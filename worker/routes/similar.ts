@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { servingState } from '../recs/serving-state.ts';
@@ -13,14 +13,6 @@ import { bearerAuth } from './security.ts';
 /** Similar tracks and artists from the active model's embeddings; mounted at /v1. */
 export const similar = newRouter();
 
-// Similarity spans the whole catalogue, so only keys that read the whole catalogue may ask.
-for (const path of ['/tracks/:id/similar', '/artists/:id/similar']) {
-  similar.use(path, async (c, next) => {
-    requireRole(c.get('principal'), 'app', 'admin');
-    await next();
-  });
-}
-
 const query = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
 const responses = (what: string) =>
   ({
@@ -33,6 +25,7 @@ const responses = (what: string) =>
 
 similar.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/tracks/{id}/similar',
     operationId: 'getSimilarTracks',
@@ -60,6 +53,7 @@ similar.openapi(
 
 similar.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/artists/{id}/similar',
     operationId: 'getSimilarArtists',

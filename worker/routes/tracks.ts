@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertFoundFor, requireRole } from '../auth/principal.ts';
+import { ROLES } from '../auth/principal.ts';
+import { allow, assertFoundFor } from '../auth/scope.ts';
 import { findTrack, searchTracks, upsertTracks } from '../db/catalogue.ts';
 import { createDb } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
@@ -13,6 +14,7 @@ import { bearerAuth } from './security.ts';
 export const tracks = newRouter();
 
 const upsertRoute = createRoute({
+  ...allow('app', 'admin'),
   method: 'put',
   path: '/',
   operationId: 'upsertTracks',
@@ -23,10 +25,11 @@ const upsertRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: TrackBatchSchema } }, required: true } },
   responses: batchResponses(UpsertResultSchema, 'track', 'tracks'),
 });
-tracks.openAPIRegistry.registerPath(upsertRoute);
+// The gate runs in front of the plain handler; the document gets the rest (with its x-roles).
+const { middleware: gate, ...documented } = upsertRoute;
+tracks.openAPIRegistry.registerPath(documented);
 
-tracks.put('/', async (c) => {
-  requireRole(c.get('principal'), 'app', 'admin');
+tracks.put('/', ...gate, async (c) => {
   const { valid, rejected } = await readBatch(c, {
     field: 'tracks',
     max: MAX_TRACKS_PER_BATCH,
@@ -40,6 +43,7 @@ tracks.put('/', async (c) => {
 
 tracks.openapi(
   createRoute({
+    ...allow('editor', 'app', 'admin'),
     method: 'get',
     path: '/',
     operationId: 'searchTracks',
@@ -80,7 +84,6 @@ tracks.openapi(
     },
   }),
   async (c) => {
-    requireRole(c.get('principal'), 'editor', 'app', 'admin');
     const { q, limit } = c.req.valid('query');
     const hits = await searchTracks(createDb(c.env.DB), q, limit);
     return c.json(
@@ -100,6 +103,7 @@ tracks.openapi(
 
 tracks.openapi(
   createRoute({
+    ...allow(...ROLES),
     method: 'get',
     path: '/{id}',
     operationId: 'getTrack',

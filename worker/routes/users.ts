@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRole } from '../auth/principal.ts';
+import { allow } from '../auth/scope.ts';
 import { createDb } from '../db/client.ts';
 import { findUser, upsertUsers } from '../db/users.ts';
 import { ApiError } from '../errors.ts';
@@ -14,6 +14,7 @@ import { bearerAuth } from './security.ts';
 export const users = newRouter();
 
 const upsertRoute = createRoute({
+  ...allow('app', 'admin'),
   method: 'put',
   path: '/',
   operationId: 'upsertUsers',
@@ -26,10 +27,11 @@ const upsertRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: UserBatchSchema } }, required: true } },
   responses: batchResponses(UpsertResultSchema, 'listener', 'listeners'),
 });
-users.openAPIRegistry.registerPath(upsertRoute);
+// The gate runs in front of the plain handler; the document gets the rest (with its x-roles).
+const { middleware: gate, ...documented } = upsertRoute;
+users.openAPIRegistry.registerPath(documented);
 
-users.put('/', async (c) => {
-  requireRole(c.get('principal'), 'app', 'admin');
+users.put('/', ...gate, async (c) => {
   const { valid, rejected } = await readBatch(c, {
     field: 'users',
     max: MAX_USERS_PER_BATCH,
@@ -47,6 +49,7 @@ const UserSchema = z
 
 users.openapi(
   createRoute({
+    ...allow('app', 'admin'),
     method: 'get',
     path: '/{id}/profile',
     operationId: 'getUserProfile',
@@ -61,7 +64,6 @@ users.openapi(
     },
   }),
   async (c) => {
-    requireRole(c.get('principal'), 'app', 'admin');
     const { id } = c.req.valid('param');
     const user = await findUser(createDb(c.env.DB), id);
     if (!user) throw new ApiError(404, 'user_not_found', `No listener with id ${id}`);
