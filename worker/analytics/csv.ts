@@ -20,6 +20,11 @@ function cell(v: unknown): string {
  *
  * @example toCsv([{ a: 1, b: 'x,y' }], ['a', 'b']) // 'a,b\r\n1,"x,y"\r\n'
  */
+/** One CSV record (no line break), quoted and injection-safe as `toCsv`'s; for streamed exports. */
+export function csvRecord(values: readonly unknown[]): string {
+  return values.map(cell).join(',');
+}
+
 export function toCsv<T extends Record<string, unknown>>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
   const lines = [columns.join(',')];
   for (const r of rows) lines.push(columns.map((k) => cell(r[k])).join(','));

@@ -17,6 +17,7 @@
  */
 import { ARCHIVE_PREFIX, dayOfKey, dayString, partKey } from '../../contract/archive-layout.ts';
 import { DAY_MS } from '../../contract/events.ts';
+import { ERASURE_LEASE_KEY } from '../db/privacy.ts';
 import { ArchiveError, type Column, type EventRow, encodeEventsParquet, firstDifference, kindOf, parseEventsParquet } from './parquet.ts';
 
 export { ArchiveError, type Cell, type EventRow } from './parquet.ts';
@@ -112,8 +113,13 @@ async function coldDays(db: D1Database, cutoff: number, limit: number): Promise<
 const PENDING_IN_DAY = (from: string, to: string) =>
   `SELECT 1 FROM rollup_pending p JOIN events e ON e.batch_id = p.batch_id WHERE e.ts >= ${from} AND e.ts < ${to}`;
 
-/** The guard the commit re-checks inside its transaction: the rollups have seen every event of the day. */
-const SETTLED = `NOT EXISTS (SELECT 1 FROM analytics_dirty_days WHERE day = ?2)
+/**
+ * The guard the commit re-checks inside its transaction: the rollups have seen every event of the day,
+ * and no erasure holds the lease (it rewrites parts from the manifest it read, and a part committed
+ * meanwhile could hold rows of the listener it had already taken out of the rollups).
+ */
+const SETTLED = `NOT EXISTS (SELECT 1 FROM settings WHERE key = '${ERASURE_LEASE_KEY}' AND CAST(value AS INTEGER) > ?7)
+  AND NOT EXISTS (SELECT 1 FROM analytics_dirty_days WHERE day = ?2)
   AND NOT EXISTS (SELECT 1 FROM events WHERE ts >= ?8 AND ts < ?9 AND received_at > ?10)
   AND NOT EXISTS (${PENDING_IN_DAY('?8', '?9')})`;
 
@@ -135,6 +141,33 @@ function jsonChunks(ids: readonly string[]): string[] {
   return chunks;
 }
 
+/**
+ * Steps 2 and 3 of a move: writes the rows as Parquet under `key` and reads them back, comparing the
+ * bytes' SHA-256 and every cell. `afterWrite` is the test hook between the two.
+ */
+async function putVerified(
+  bucket: R2Bucket,
+  part: { key: string; day: number; idHash: string; columns: readonly Column[]; rows: readonly EventRow[] },
+  afterWrite: () => void = () => {},
+): Promise<{ body: Uint8Array; digest: string }> {
+  const { key, columns, rows } = part;
+  const body = encodeEventsParquet(columns, rows, dayString(part.day));
+  const digest = hex(await sha256(body));
+  await bucket.put(key, body, {
+    httpMetadata: { contentType: 'application/vnd.apache.parquet' },
+    customMetadata: { rows: String(rows.length), event_id_hash: part.idHash },
+    sha256: digest,
+  });
+  afterWrite();
+  const object = await bucket.get(key);
+  if (!object) throw new ArchiveError('archive_verify_failed', `${key} is not in R2 right after it was written`);
+  const readBack = await object.arrayBuffer();
+  if (hex(await sha256(readBack)) !== digest) throw new ArchiveError('archive_verify_failed', `${key}: the bytes read back differ`);
+  const difference = firstDifference(columns, rows, await parseEventsParquet(readBack));
+  if (difference) throw new ArchiveError('archive_verify_failed', `${key}: ${difference}`);
+  return { body, digest };
+}
+
 type PartOutcome = { committed: true; part: ArchivedPart } | { committed: false; reason: string };
 
 async function movePart(
@@ -153,21 +186,9 @@ async function movePart(
   // committed object is never safe, so they stay in D1 and the day is reported.
   if (existing) return { committed: false, reason: 'part_committed_already' };
 
-  const body = encodeEventsParquet(columns, rows, dayString(day));
-  const digest = hex(await sha256(body));
-  await deps.bucket.put(key, body, {
-    httpMetadata: { contentType: 'application/vnd.apache.parquet' },
-    customMetadata: { rows: String(rows.length), event_id_hash: idHash },
-    sha256: digest,
+  const { body, digest } = await putVerified(deps.bucket, { key, day, idHash, columns, rows }, () => {
+    if (inject && o.failAt === 'after-write') throw new ArchiveError('injected_failure', `failAt after-write: ${key}`);
   });
-  if (inject && o.failAt === 'after-write') throw new ArchiveError('injected_failure', `failAt after-write: ${key}`);
-
-  const object = await deps.bucket.get(key);
-  if (!object) throw new ArchiveError('archive_verify_failed', `${key} is not in R2 right after it was written`);
-  const readBack = await object.arrayBuffer();
-  if (hex(await sha256(readBack)) !== digest) throw new ArchiveError('archive_verify_failed', `${key}: the bytes read back differ`);
-  const difference = firstDifference(columns, rows, await parseEventsParquet(readBack));
-  if (difference) throw new ArchiveError('archive_verify_failed', `${key}: ${difference}`);
   if (inject && o.failAt === 'after-verify') throw new ArchiveError('injected_failure', `failAt after-verify: ${key}`);
 
   const from = day * DAY_MS;
@@ -367,16 +388,86 @@ export async function listArchive(db: D1Database, o: { day?: number; limit?: num
  */
 export async function readArchivedDay(bucket: R2Bucket, db: D1Database, day: number): Promise<EventRow[]> {
   const out: EventRow[] = [];
-  for (const entry of await listArchive(db, { day })) {
-    const object = await bucket.get(entry.key);
-    if (!object) throw new ArchiveError('archive_object_missing', `${entry.key} is in the manifest but not in R2`);
-    const bytes = await object.arrayBuffer();
-    if (hex(await sha256(bytes)) !== entry.sha256)
-      throw new ArchiveError('archive_corrupt', `${entry.key}: SHA-256 differs from the manifest`);
-    const rows = await parseEventsParquet(bytes);
-    if (rows.length !== entry.rows)
-      throw new ArchiveError('archive_corrupt', `${entry.key}: ${rows.length} rows, manifest says ${entry.rows}`);
-    for (const r of rows) out.push(r);
-  }
+  for (const entry of await listArchive(db, { day })) for (const r of await readPart(bucket, entry)) out.push(r);
   return out;
+}
+
+/** The rows of one committed part, checked against its manifest entry (SHA-256 and row count). */
+export async function readPart(bucket: R2Bucket, entry: ManifestEntry): Promise<EventRow[]> {
+  const object = await bucket.get(entry.key);
+  if (!object) throw new ArchiveError('archive_object_missing', `${entry.key} is in the manifest but not in R2`);
+  const bytes = await object.arrayBuffer();
+  if (hex(await sha256(bytes)) !== entry.sha256)
+    throw new ArchiveError('archive_corrupt', `${entry.key}: SHA-256 differs from the manifest`);
+  const rows = await parseEventsParquet(bytes);
+  if (rows.length !== entry.rows)
+    throw new ArchiveError('archive_corrupt', `${entry.key}: ${rows.length} rows, manifest says ${entry.rows}`);
+  return rows;
+}
+
+/** A committed part that holds rows of a listener, and the verified part that replaces it (null: none left). */
+export interface PartRewrite {
+  old: ManifestEntry;
+  next: ManifestEntry | null;
+  /** The listener's rows the old part held. */
+  removed: EventRow[];
+}
+
+/**
+ * Steps 1–3 of an erasure's archive rewrite: for every committed part holding rows of `userId`, the
+ * part without them is written and verified under its own key (the digest of the ids it keeps), with
+ * the same write-verify safety as a move. Readers see nothing until the caller commits
+ * `manifestSwaps` in its D1 batch; after that, `dropReplacedParts` deletes the old objects (a crash in
+ * between leaves unlisted objects, which `sweepOrphans` removes).
+ */
+export async function rewritePartsWithout(
+  deps: ArchiveDeps,
+  userId: string,
+  now: number,
+  onPart: (done: number, total: number) => void = () => {},
+): Promise<PartRewrite[]> {
+  const entries = await listArchive(deps.db);
+  const columns = entries.length > 0 ? await eventColumns(deps.db) : [];
+  const rewrites: PartRewrite[] = [];
+  for (const [i, old] of entries.entries()) {
+    onPart(i, entries.length);
+    const rows = await readPart(deps.bucket, old);
+    const kept = rows.filter((r) => r.user_id !== userId);
+    if (kept.length === rows.length) continue;
+    const removed = rows.filter((r) => r.user_id === userId);
+    if (kept.length === 0) {
+      rewrites.push({ old, next: null, removed });
+      continue;
+    }
+    // The table's columns today; a column added since the part was written is null in its rows.
+    const shaped = kept.map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null])));
+    const idHash = await eventIdDigest(shaped.map((r) => String(r.event_id)));
+    const key = partKey(old.day, idHash);
+    const { body, digest } = await putVerified(deps.bucket, { key, day: old.day, idHash, columns, rows: shaped });
+    const next = { key, day: old.day, rows: shaped.length, bytes: body.byteLength, sha256: digest, eventIdHash: idHash, createdAt: now };
+    rewrites.push({ old, next, removed });
+  }
+  return rewrites;
+}
+
+/** Step 4, for the caller's D1 batch: each old manifest row gives way to its replacement (if any). */
+export function manifestSwaps(db: D1Database, rewrites: readonly PartRewrite[]): D1PreparedStatement[] {
+  return rewrites.flatMap(({ old, next }) => [
+    db.prepare('DELETE FROM event_archive WHERE key = ?1').bind(old.key),
+    ...(next
+      ? [
+          db
+            .prepare(
+              `INSERT INTO event_archive (key, day, rows, bytes, sha256, event_id_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+               ON CONFLICT (key) DO NOTHING`,
+            )
+            .bind(next.key, next.day, next.rows, next.bytes, next.sha256, next.eventIdHash, next.createdAt),
+        ]
+      : []),
+  ]);
+}
+
+/** After the swap has committed: the replaced objects leave R2. */
+export async function dropReplacedParts(bucket: R2Bucket, rewrites: readonly PartRewrite[]): Promise<void> {
+  for (const { old, next } of rewrites) if (next?.key !== old.key) await bucket.delete(old.key);
 }

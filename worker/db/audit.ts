@@ -2,7 +2,10 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { auditLog } from './schema.ts';
 
-/** What the audit log records: every change to who may call the API and to what model serves (experiments included). */
+/**
+ * What the audit log records: every change to who may call the API and to what model serves
+ * (experiments included), and every export and erasure of a listener's data.
+ */
 export const AUDIT_ACTIONS = [
   'key.mint',
   'key.revoke',
@@ -11,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'experiment.start',
   'experiment.stop',
   'experiment.promote',
+  'user.export',
+  'user.erase',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

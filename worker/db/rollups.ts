@@ -19,9 +19,11 @@ const SKIP_DECILE = `min(${SKIP_POSITION_BINS - 1}, max(0, (ev.ms_played * ${SKI
  * Which raw rows a rollup statement reads:
  * - `day`: the rows of one UTC day (?2 ≤ ts < ?3, the day is ?1), for every artist or for the artist
  *   ?4, leaving out rows whose batch delta is still pending (that delta will add them);
- * - `batches`: the rows of the pending batches listed in ?1 (events) and ?2 (impressions), JSON arrays.
+ * - `batches`: the rows of the pending batches listed in ?1 (events) and ?2 (impressions), JSON arrays;
+ * - `listener`: the rows of the listener ?1 that the rollups hold (their batch delta is not pending);
+ * - `archived`: archived event rows given as the JSON array ?1 (no impressions: served lists stay in D1).
  */
-type Source = { kind: 'day'; oneArtist: boolean } | { kind: 'batches' };
+type Source = { kind: 'day'; oneArtist: boolean } | { kind: 'batches' } | { kind: 'listener' } | { kind: 'archived' };
 
 const EV_COLS = `e.type, e.user_id, e.track_id, e.ts, e.ts / ${DAY_MS} AS day, e.ms_played, e.source, e.surface, e.rec_id, t.artist_id, t.duration_ms`;
 const IMP_COLS = `i.user_id, i.track_id, i.served_at / ${DAY_MS} AS day, t.artist_id, coalesce(l.surface, 'unknown') AS surface`;
@@ -37,6 +39,18 @@ function rowsOf(src: Source): string {
         JOIN events e ON e.batch_id = p.batch_id JOIN tracks t ON t.id = e.track_id),
       imp AS (SELECT ${IMP_COLS} FROM ${PENDING_OF('?2', 'impressions')}
         JOIN rec_items i ON i.rec_id = p.batch_id JOIN tracks t ON t.id = i.track_id LEFT JOIN rec_lists l ON l.rec_id = i.rec_id)`;
+  }
+  if (src.kind === 'listener') {
+    return `ev AS (SELECT ${EV_COLS} FROM events e JOIN tracks t ON t.id = e.track_id WHERE e.user_id = ?1 AND ${NOT_PENDING('e.batch_id')}),
+      imp AS (SELECT ${IMP_COLS} FROM rec_items i JOIN tracks t ON t.id = i.track_id LEFT JOIN rec_lists l ON l.rec_id = i.rec_id
+        WHERE i.user_id = ?1 AND ${NOT_PENDING('i.rec_id')})`;
+  }
+  if (src.kind === 'archived') {
+    const col = (c: string) => `j.value ->> '${c}' AS ${c}`;
+    return `ev AS (SELECT ${['type', 'user_id', 'track_id', 'ts'].map(col).join(', ')}, (j.value ->> 'ts') / ${DAY_MS} AS day,
+        ${['ms_played', 'source', 'surface', 'rec_id'].map(col).join(', ')}, t.artist_id, t.duration_ms
+        FROM json_each(?1) j JOIN tracks t ON t.id = j.value ->> 'track_id'),
+      imp AS (SELECT NULL AS user_id, NULL AS track_id, NULL AS day, NULL AS artist_id, NULL AS surface WHERE false)`;
   }
   const a = src.oneArtist;
   return `ev AS (SELECT ${EV_COLS}
@@ -67,8 +81,8 @@ const TRACK_COUNTERS = [
   'algorithmic_streams',
 ] as const;
 
-const TRACK_DAILY = (src: Source) => `INSERT INTO track_daily (track_id, day, artist_id, plays_started, ${TRACK_COUNTERS.join(', ')})
-WITH ${rowsOf(src)}, parts AS (
+/** Per (track, day): artist_id, plays_started and TRACK_COUNTERS, in that order, of the rows `src` reads. */
+const TRACK_DAILY_ROWS = (src: Source) => `WITH ${rowsOf(src)}, parts AS (
   SELECT ev.track_id, ev.day, ev.artist_id,
     sum(ev.type = 'play_start') AS ps, sum(${PLAY}) AS plays, sum(${STREAM}) AS streams, sum(${COMPLETION}) AS completions,
     sum(${COUNTED_SKIP}) AS skips, sum(CASE WHEN ${PLAY} THEN ev.ms_played ELSE 0 END) AS ms,
@@ -79,16 +93,18 @@ WITH ${rowsOf(src)}, parts AS (
   SELECT track_id, day, artist_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), 0 FROM imp GROUP BY track_id, day)
 SELECT track_id, day, artist_id, max(sum(ps), sum(plays)), sum(ps), sum(plays), sum(streams), sum(completions), sum(skips), sum(ms),
   sum(saves), sum(unsaves), sum(adds), sum(removes), sum(shares), sum(impressions), sum(algo)
-FROM parts GROUP BY track_id, day
+FROM parts GROUP BY track_id, day`;
+
+const TRACK_DAILY = (src: Source) => `INSERT INTO track_daily (track_id, day, artist_id, plays_started, ${TRACK_COUNTERS.join(', ')})
+${TRACK_DAILY_ROWS(src)}
 ON CONFLICT (track_id, day) DO UPDATE SET artist_id = excluded.artist_id,
   plays_started = max(track_daily.play_starts + excluded.play_starts, track_daily.plays + excluded.plays),
   ${adding('track_daily', TRACK_COUNTERS)}`;
 
 // Funnel saves count only saves the app attributed to a surface; a save from the library has none.
-const BREAKDOWN = (
-  src: Source,
-) => `INSERT INTO track_daily_breakdown (track_id, day, dim, key, artist_id, streams, impressions, saves, count)
-WITH ${rowsOf(src)}, parts AS (
+const BREAKDOWN_COUNTERS = ['streams', 'impressions', 'saves', 'count'] as const;
+/** Per (track, day, dim, key): artist_id and BREAKDOWN_COUNTERS of the rows `src` reads. */
+const BREAKDOWN_ROWS = (src: Source) => `WITH ${rowsOf(src)}, parts AS (
   SELECT ev.track_id, ev.day, ev.artist_id, 'source' AS dim, coalesce(ev.source, 'unknown') AS key, 1 AS streams, 0 AS impressions,
     0 AS saves, 1 AS n
   FROM ev WHERE ${STREAM}
@@ -100,9 +116,12 @@ WITH ${rowsOf(src)}, parts AS (
   UNION ALL
   SELECT ev.track_id, ev.day, ev.artist_id, 'skip_decile', CAST(${SKIP_DECILE} AS TEXT), 0, 0, 0, 1 FROM ev WHERE ev.type = 'skip')
 SELECT track_id, day, dim, key, artist_id, sum(streams), sum(impressions), sum(saves), sum(n)
-FROM parts GROUP BY track_id, day, dim, key
+FROM parts GROUP BY track_id, day, dim, key`;
+
+const BREAKDOWN = (src: Source) => `INSERT INTO track_daily_breakdown (track_id, day, dim, key, artist_id, ${BREAKDOWN_COUNTERS.join(', ')})
+${BREAKDOWN_ROWS(src)}
 ON CONFLICT (track_id, day, dim, key) DO UPDATE SET artist_id = excluded.artist_id,
-  ${adding('track_daily_breakdown', ['streams', 'impressions', 'saves', 'count'])}`;
+  ${adding('track_daily_breakdown', BREAKDOWN_COUNTERS)}`;
 
 const USER_COUNTERS = ['plays', 'streams', 'completions', 'saves', 'unsaves', 'impressions'] as const;
 /** Per (artist, day, user): the activity the rows add. */
@@ -358,4 +377,91 @@ export async function rollupsAsOf(db: Db, range: { from: number; to: number }, n
     .first<{ pending: number | null; marked: number | null }>();
   const oldest = Math.min(row?.pending ?? now + 1, row?.marked ?? now + 1);
   return Math.min(now, oldest - 1);
+}
+
+const subtracting = (table: string, cols: readonly string[]) => cols.map((c) => `${c} = ${table}.${c} - c.${c}`).join(', ');
+
+const TRACK_SUBTRACT = (
+  src: Source,
+) => `WITH c(track_id, day, artist_id, plays_started, ${TRACK_COUNTERS.join(', ')}) AS (${TRACK_DAILY_ROWS(src)})
+UPDATE track_daily SET plays_started = max(track_daily.play_starts - c.play_starts, track_daily.plays - c.plays),
+  ${subtracting('track_daily', TRACK_COUNTERS)}
+FROM c WHERE track_daily.track_id = c.track_id AND track_daily.day = c.day`;
+
+const BREAKDOWN_SUBTRACT = (
+  src: Source,
+) => `WITH c(track_id, day, dim, key, artist_id, ${BREAKDOWN_COUNTERS.join(', ')}) AS (${BREAKDOWN_ROWS(src)})
+UPDATE track_daily_breakdown SET ${subtracting('track_daily_breakdown', BREAKDOWN_COUNTERS)}
+FROM c WHERE track_daily_breakdown.track_id = c.track_id AND track_daily_breakdown.day = c.day
+  AND track_daily_breakdown.dim = c.dim AND track_daily_breakdown.key = c.key`;
+
+const CLOCK_SUBTRACT = `UPDATE artist_clock_daily SET streams = artist_clock_daily.streams - c.streams
+FROM (SELECT value ->> '$[0]' AS artist_id, value ->> '$[1]' AS day, value ->> '$[2]' AS weekday, value ->> '$[3]' AS hour,
+  value ->> '$[4]' AS streams FROM json_each(?1)) c
+WHERE artist_clock_daily.artist_id = c.artist_id AND artist_clock_daily.day = c.day
+  AND artist_clock_daily.weekday = c.weekday AND artist_clock_daily.hour = c.hour`;
+
+const LISTENER_ROWS_OF = (table: string) =>
+  `SELECT 1 FROM artist_user_daily a WHERE a.artist_id = ${table}.artist_id AND a.day = ${table}.day AND a.user_id = ?1`;
+
+/**
+ * The statements that take one listener out of every rollup, as if they had never listened, to run in
+ * one D1 batch before their raw rows are deleted (worker/privacy/erase.ts appends the deletes).
+ * Counters are additive, so the listener's share is derived from their own rows with the same SQL
+ * that added it (`listener`: their rows in D1 that the rollups hold; `archived`: their rows from the
+ * Parquet parts, `archivedChunks` of JSON) and subtracted. Distinct listeners and reach drop by one
+ * where the listener's `artist_user_daily` row counted them. A rollup row left with every counter at
+ * 0 is deleted: a world without the listener would not have it. Rows whose batch delta is still
+ * pending are not in the rollups and are not subtracted; deleting them is enough.
+ *
+ * @example d1.batch([...(await listenerShareRemoval(db, 'u-1', [])), ...deletes])
+ */
+export async function listenerShareRemoval(db: Db, userId: string, archivedChunks: readonly string[]): Promise<D1PreparedStatement[]> {
+  const d1 = db.$client;
+  const sources: { src: Source; arg: string }[] = [
+    { src: { kind: 'listener' }, arg: userId },
+    ...archivedChunks.map((chunk) => ({ src: { kind: 'archived' } as const, arg: chunk })),
+  ];
+  const clockSource: ClockSourceRow[] = [];
+  for (const { src, arg } of sources) {
+    const { results } = await d1.prepare(CLOCK_SOURCE(src)).bind(arg).all<ClockSourceRow>();
+    clockSource.push(...results);
+  }
+  const clock = clockRows(clockSource);
+  const { results: hot } = await d1
+    .prepare('SELECT track_id AS id FROM events WHERE user_id = ?1 UNION SELECT track_id FROM rec_items WHERE user_id = ?1')
+    .bind(userId)
+    .all<{ id: string }>();
+  const tracks = new Set(hot.map((t) => t.id));
+  for (const chunk of archivedChunks) for (const r of JSON.parse(chunk) as { track_id: string }[]) tracks.add(r.track_id);
+  const touched = JSON.stringify([...tracks]);
+  const allZero = (cols: readonly string[]) => cols.map((c) => `${c} = 0`).join(' AND ');
+  return [
+    ...sources.flatMap(({ src, arg }) => [d1.prepare(TRACK_SUBTRACT(src)).bind(arg), d1.prepare(BREAKDOWN_SUBTRACT(src)).bind(arg)]),
+    d1.prepare(CLOCK_SUBTRACT).bind(JSON.stringify(clock)),
+    d1
+      .prepare(
+        `UPDATE artist_daily SET listeners = artist_daily.listeners - (a.streams > 0), reach = artist_daily.reach - (a.impressions > 0)
+         FROM artist_user_daily a WHERE a.user_id = ?1 AND a.artist_id = artist_daily.artist_id AND a.day = artist_daily.day`,
+      )
+      .bind(userId),
+    d1
+      .prepare(
+        `DELETE FROM artist_daily WHERE EXISTS (${LISTENER_ROWS_OF('artist_daily')})
+         AND NOT EXISTS (SELECT 1 FROM artist_user_daily a WHERE a.artist_id = artist_daily.artist_id AND a.day = artist_daily.day AND a.user_id <> ?1)`,
+      )
+      .bind(userId),
+    d1.prepare('DELETE FROM artist_user_daily WHERE user_id = ?1').bind(userId),
+    d1
+      .prepare(
+        `DELETE FROM track_daily WHERE track_id IN (SELECT value FROM json_each(?1)) AND plays_started = 0 AND ${allZero(TRACK_COUNTERS)}`,
+      )
+      .bind(touched),
+    d1
+      .prepare(`DELETE FROM track_daily_breakdown WHERE track_id IN (SELECT value FROM json_each(?1)) AND ${allZero(BREAKDOWN_COUNTERS)}`)
+      .bind(touched),
+    d1
+      .prepare("DELETE FROM artist_clock_daily WHERE streams = 0 AND artist_id IN (SELECT value ->> '$[0]' FROM json_each(?1))")
+      .bind(JSON.stringify(clock)),
+  ];
 }

@@ -100,7 +100,7 @@ function named(name: string): fc.Arbitrary<unknown> | undefined {
   if (name === 'user_id') return seeded(rows.users);
   if (name === 'segment_id') return seeded(rows.segments);
   if (name === 'timezone') return fc.constantFrom(...TIME_ZONES);
-  if (name === 'ts' || name === 'served_at') {
+  if (name === 'ts' || name === 'served_at' || name === 'published_at') {
     const now = Date.now();
     const ms = fc.oneof(
       { weight: 4, arbitrary: fc.integer({ min: now - 30 * DAY_MS, max: now - 60_000 }) },
@@ -254,8 +254,8 @@ function isErrorEnvelope(text: string): boolean {
   );
 }
 
-/** Answers a generated valid request may get: success, or a row that does not exist or conflicts. */
-const VALID_STATUSES = new Set([200, 201, 404, 409]);
+/** Answers a generated valid request may get: success (204: an erasure), or a row that does not exist or conflicts. */
+const VALID_STATUSES = new Set([200, 201, 204, 404, 409]);
 
 /** Sends `w` and throws a readable error for every broken rule. */
 async function check(w: Wire, valid: boolean): Promise<void> {
