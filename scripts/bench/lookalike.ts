@@ -37,6 +37,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     'no-refresh': { type: 'boolean', default: false },
+    probe: { type: 'string', default: '/v1/me' },
   },
 });
 const ARTISTS = Number(values.artists);
@@ -45,6 +46,7 @@ const PLAYS = Number(values.plays);
 const HEAVY = Number(values.heavy);
 const RUNS = Number(values.runs);
 const EVERY_MS = Number(values.every);
+const PROBE = values.probe;
 const PORT = values.port ? Number(values.port) : await freePort();
 const TRACKS_PER_ARTIST = 4;
 const DAY = 86_400_000;
@@ -89,14 +91,14 @@ function generate(): number {
   return PLAYS + HEAVY;
 }
 
-/** Sends GET /v1/me every EVERY_MS ms, never waiting for the previous answer. */
+/** Sends GET PROBE (/v1/me unless --probe) every EVERY_MS ms, never waiting for the previous answer. */
 function startProbe(url: string) {
   const latencies: Promise<number>[] = [];
   const timer = setInterval(() => {
     const t0 = performance.now();
     latencies.push(
-      apiCall(url, adminToken, '/v1/me').then((r) => {
-        if (r.status !== 200) throw new Error(`/v1/me answered ${r.status}`);
+      apiCall(url, adminToken, PROBE).then((r) => {
+        if (r.status !== 200) throw new Error(`${PROBE} answered ${r.status}`);
         return performance.now() - t0;
       }),
     );
@@ -143,7 +145,7 @@ try {
       body: { rule: { type: 'lookalike', artist_id: 'a0', size: 50_000, window_days: 365 } },
     });
   await estimate(); // warm-up: first statements compile, pages come into the cache
-  console.log(`\nGET /v1/me probed every ${EVERY_MS} ms (not waiting for answers) while each heavy request ran:`);
+  console.log(`\nGET ${PROBE} probed every ${EVERY_MS} ms (not waiting for answers) while each heavy request ran:`);
   console.log(
     `${'request'.padEnd(34)}${'took'.padStart(11)}${'probes'.padStart(8)}${'me p50'.padStart(11)}${'me p95'.padStart(11)}${'me max'.padStart(11)}`,
   );

@@ -3,6 +3,7 @@ import { localClock } from '../analytics/clock.ts';
 import { SKIP_POSITION_BINS } from '../analytics/definitions.ts';
 import type { Db } from './client.ts';
 import { completionSql, countedSkipSql, playSql, streamSql } from './event-rules.ts';
+import { yieldToOthers } from './slices.ts';
 
 // The definitions, spelled in SQL over `ev` (events joined with their track). Each predicate is 0 or
 // 1, never NULL: a comparison with a missing column (no source, no rec_id) is NULL in SQL, and a sum
@@ -17,13 +18,13 @@ const SKIP_DECILE = `min(${SKIP_POSITION_BINS - 1}, max(0, (ev.ms_played * ${SKI
 
 /**
  * Which raw rows a rollup statement reads:
- * - `day`: the rows of one UTC day (?2 ≤ ts < ?3, the day is ?1), for every artist or for the artist
- *   ?4, leaving out rows whose batch delta is still pending (that delta will add them);
+ * - `day`: the rows of one UTC day (?2 ≤ ts < ?3, the day is ?1), for every artist or for the artists
+ *   of the JSON array ?4, leaving out rows whose batch delta is still pending (that delta will add them);
  * - `batches`: the rows of the pending batches listed in ?1 (events) and ?2 (impressions), JSON arrays;
  * - `listener`: the rows of the listener ?1 that the rollups hold (their batch delta is not pending);
  * - `archived`: archived event rows given as the JSON array ?1 (no impressions: served lists stay in D1).
  */
-type Source = { kind: 'day'; oneArtist: boolean } | { kind: 'batches' } | { kind: 'listener' } | { kind: 'archived' };
+type Source = { kind: 'day'; someArtists: boolean } | { kind: 'batches' } | { kind: 'listener' } | { kind: 'archived' };
 
 const EV_COLS = `e.type, e.user_id, e.track_id, e.ts, e.ts / ${DAY_MS} AS day, e.ms_played, e.source, e.surface, e.rec_id, t.artist_id, t.duration_ms`;
 const IMP_COLS = `i.user_id, i.track_id, i.served_at / ${DAY_MS} AS day, t.artist_id, coalesce(l.surface, 'unknown') AS surface`;
@@ -31,7 +32,10 @@ const NOT_PENDING = (batchCol: string) => `NOT EXISTS (SELECT 1 FROM rollup_pend
 const PENDING_OF = (param: string, kind: string) =>
   `json_each(${param}) b JOIN rollup_pending p ON p.batch_id = b.value AND p.kind = '${kind}'`;
 
-// For one artist the CROSS JOIN makes SQLite walk the artist's tracks and then the (track_id, ts)
+/** The artist ids of a bound JSON array, for `artist_id IN …`. */
+const ARTISTS_OF = (param: string) => `(SELECT value FROM json_each(${param}))`;
+
+// For some artists the CROSS JOIN makes SQLite walk their tracks and then the (track_id, ts)
 // indexes, instead of every event of the day.
 function rowsOf(src: Source): string {
   if (src.kind === 'batches') {
@@ -52,14 +56,14 @@ function rowsOf(src: Source): string {
         FROM json_each(?1) j JOIN tracks t ON t.id = j.value ->> 'track_id'),
       imp AS (SELECT NULL AS user_id, NULL AS track_id, NULL AS day, NULL AS artist_id, NULL AS surface WHERE false)`;
   }
-  const a = src.oneArtist;
+  const a = src.someArtists;
   return `ev AS (SELECT ${EV_COLS}
         FROM ${a ? 'tracks t CROSS JOIN events e ON e.track_id = t.id' : 'events e JOIN tracks t ON t.id = e.track_id'}
-        WHERE e.ts >= ?2 AND e.ts < ?3 ${a ? 'AND t.artist_id = ?4' : ''} AND ${NOT_PENDING('e.batch_id')}),
+        WHERE e.ts >= ?2 AND e.ts < ?3 ${a ? `AND t.artist_id IN ${ARTISTS_OF('?4')}` : ''} AND ${NOT_PENDING('e.batch_id')}),
       imp AS (SELECT ${IMP_COLS}
         FROM ${a ? 'tracks t CROSS JOIN rec_items i ON i.track_id = t.id' : 'rec_items i JOIN tracks t ON t.id = i.track_id'}
         LEFT JOIN rec_lists l ON l.rec_id = i.rec_id
-        WHERE i.served_at >= ?2 AND i.served_at < ?3 ${a ? 'AND t.artist_id = ?4' : ''} AND ${NOT_PENDING('i.rec_id')})`;
+        WHERE i.served_at >= ?2 AND i.served_at < ?3 ${a ? `AND t.artist_id IN ${ARTISTS_OF('?4')}` : ''} AND ${NOT_PENDING('i.rec_id')})`;
 }
 
 /** `col = col + excluded.col` for each column: deltas add; after a day's delete they simply insert. */
@@ -151,9 +155,9 @@ GROUP BY au.artist_id, au.day
 ON CONFLICT (artist_id, day) DO UPDATE SET ${adding('artist_daily', ['listeners', 'reach'])}`;
 
 // A day recompute derives it from the artist_user_daily rows the same batch has just written.
-const ARTIST_DAILY = (oneArtist: boolean) => `INSERT INTO artist_daily (artist_id, day, listeners, reach)
+const ARTIST_DAILY = (someArtists: boolean) => `INSERT INTO artist_daily (artist_id, day, listeners, reach)
 SELECT artist_id, day, sum(streams > 0), sum(impressions > 0) FROM artist_user_daily
-WHERE day = ?1 ${oneArtist ? 'AND artist_id = ?2' : ''} GROUP BY artist_id`;
+WHERE day = ?1 ${someArtists ? `AND artist_id IN ${ARTISTS_OF('?2')}` : ''} GROUP BY artist_id`;
 
 /** Streams per artist, listener zone and UTC hour; the zone is resolved in JS. */
 const CLOCK_SOURCE = (src: Source) => `WITH ${rowsOf(src)}
@@ -187,36 +191,38 @@ const ROLLUP_TABLES = ['track_daily', 'track_daily_breakdown', 'artist_user_dail
 const TRACK_KEYED: ReadonlySet<string> = new Set(['track_daily', 'track_daily_breakdown']);
 
 /**
- * Re-derives the rollup rows of one UTC day (of one artist, or of everyone) from the raw events and
+ * Re-derives the rollup rows of one UTC day (of some artists, or of everyone) from the raw events and
  * impressions of that day, in one atomic batch: delete, then insert. Rows whose batch delta is still
  * pending are left out: applying that delta adds them. Running it twice gives the same rows. This is
- * also the reference the incremental path is tested against.
+ * also the reference the incremental path is tested against. With `artists` (one id or a list), only
+ * their rows are re-derived, in one batch: the slices of a sliced refresh (refreshDirtyDays).
  *
  * @example await recomputeDay(db, 20_416) // 2025-11-24, every artist
  */
-export async function recomputeDay(db: Db, day: number, artistId?: string): Promise<void> {
+export async function recomputeDay(db: Db, day: number, artists?: string | readonly string[]): Promise<void> {
   const d1 = db.$client;
-  const oneArtist = artistId !== undefined;
-  const src: Source = { kind: 'day', oneArtist };
-  const args: unknown[] = [day, day * DAY_MS, (day + 1) * DAY_MS, ...(oneArtist ? [artistId] : [])];
+  const some = artists !== undefined;
+  const list = some ? JSON.stringify(typeof artists === 'string' ? [artists] : artists) : null;
+  const src: Source = { kind: 'day', someArtists: some };
+  const args: unknown[] = [day, day * DAY_MS, (day + 1) * DAY_MS, ...(some ? [list] : [])];
   const { results } = await d1
     .prepare(CLOCK_SOURCE(src))
     .bind(...args)
     .all<ClockSourceRow>();
-  // For one artist, rows keyed by track are deleted by the artist's current tracks as well: a track
+  // For some artists, rows keyed by track are deleted by the artists' current tracks as well: a track
   // moved here from another artist still has rows under its old artist id.
   const scopeOf = (t: (typeof ROLLUP_TABLES)[number]) =>
-    !oneArtist
+    !some
       ? 'day = ?1'
       : TRACK_KEYED.has(t)
-        ? 'day = ?1 AND (artist_id = ?2 OR track_id IN (SELECT id FROM tracks WHERE artist_id = ?2))'
-        : 'day = ?1 AND artist_id = ?2';
+        ? `day = ?1 AND (artist_id IN ${ARTISTS_OF('?2')} OR track_id IN (SELECT id FROM tracks WHERE artist_id IN ${ARTISTS_OF('?2')}))`
+        : `day = ?1 AND artist_id IN ${ARTISTS_OF('?2')}`;
   await d1.batch([
-    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(oneArtist ? [artistId] : []))),
+    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(some ? [list] : []))),
     d1.prepare(TRACK_DAILY(src)).bind(...args),
     d1.prepare(BREAKDOWN(src)).bind(...args),
     d1.prepare(ARTIST_USER(src)).bind(...args),
-    d1.prepare(ARTIST_DAILY(oneArtist)).bind(day, ...(oneArtist ? [artistId] : [])),
+    d1.prepare(ARTIST_DAILY(some)).bind(day, ...(some ? [list] : [])),
     d1.prepare(CLOCK_UPSERT()).bind(JSON.stringify(clockRows(results))),
   ]);
 }
@@ -337,6 +343,40 @@ export interface RefreshResult {
  *
  * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0, failed: [] }
  */
+/** Artists per slice of a day's refresh: one short transaction each, with a yield between slices. */
+export const REFRESH_SLICE_ARTISTS = 8;
+/** A day with fewer events is refreshed in one batch (tens of milliseconds). */
+const LIGHT_DAY_EVENTS = 20_000;
+
+/**
+ * `recomputeDay` for every artist, REFRESH_SLICE_ARTISTS at a time, yielding between slices
+ * (db/slices.ts): a day of 400 000 plays in one transaction held every other request for seconds.
+ * Each artist's rows are exact when its slice commits; the day's dirty mark is cleared by the caller
+ * only after the last slice.
+ */
+async function recomputeDayInSlices(db: Db, day: number): Promise<void> {
+  // A light day (most of them) is one batch: slicing it would only add round trips.
+  const light = await db.$client
+    .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ts >= ?1 AND ts < ?2 LIMIT ?3)')
+    .bind(day * DAY_MS, (day + 1) * DAY_MS, LIGHT_DAY_EVENTS)
+    .first<{ n: number }>();
+  if ((light?.n ?? 0) < LIGHT_DAY_EVENTS) return recomputeDay(db, day);
+  const page = db.$client.prepare('SELECT id FROM artists WHERE id > ?1 ORDER BY id LIMIT ?2');
+  let after = '';
+  for (;;) {
+    const { results } = await page.bind(after, REFRESH_SLICE_ARTISTS).all<{ id: string }>();
+    const last = results.at(-1);
+    if (!last) return;
+    await recomputeDay(
+      db,
+      day,
+      results.map((r) => r.id),
+    );
+    after = last.id;
+    await yieldToOthers();
+  }
+}
+
 export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promise<RefreshResult> {
   const d1 = db.$client;
   // An archived day's raw events are in R2, not D1: its rollups are final (deltas of late backfills
@@ -349,7 +389,7 @@ export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promi
   const failed: RefreshResult['failed'] = [];
   for (const { day, version } of results) {
     try {
-      await recomputeDay(db, day);
+      await recomputeDayInSlices(db, day);
     } catch (err) {
       failed.push({ day, error: err instanceof Error ? err.message : String(err) });
       continue;

@@ -1,10 +1,18 @@
-import { DAY_MS } from '../../contract/events.ts';
 import { epochDay } from '../analytics/period.ts';
 import type { Db } from '../db/client.ts';
 import { rollupsAsOf } from '../db/rollups.ts';
-import { artistListeners, completedNotSaved, genreListening, lapsed, superListeners } from '../db/segments.ts';
+import {
+  artistListeners,
+  artistProfiles,
+  completedNotSaved,
+  lapsed,
+  listenerArtistStreams,
+  superListeners,
+  TASTE_PAGE_ROWS,
+} from '../db/segments.ts';
+import { yieldToOthers } from '../db/slices.ts';
 import type { SegmentRule } from '../schemas/segment-rules.ts';
-import { centroid, nearest, TASTE_FEATURE_NAMES, tasteVectors } from './taste.ts';
+import { centroid, nearest, TASTE_FEATURE_NAMES, TasteAccumulator } from './taste.ts';
 
 /**
  * The user ids a rule selects at `now` (windows end today, UTC), sorted, read from the rollups as
@@ -45,18 +53,38 @@ export async function segmentSnapshot(db: Db, rule: SegmentRule, now: number): P
   return { members, asOf: new Date(asOf).toISOString() };
 }
 
-/** Users nearest to the artist's recent listeners who never played the artist, best first. */
+/**
+ * Every listener's taste vector from their streams since `fromDay`: one row per (listener, artist),
+ * carrying the artist's genre and its tracks' mean features, read page by page with a yield between
+ * pages (see listenerArtistStreams) and folded in as each page arrives.
+ */
+async function listenerTastes(db: Db, fromDay: number): Promise<Map<string, Float64Array>> {
+  const profiles = await artistProfiles(db, TASTE_FEATURE_NAMES);
+  const genres = [...new Set([...profiles.values()].map((p) => p.genre).filter((g): g is string => g !== null))].sort();
+  const acc = new TasteAccumulator(genres);
+  let after: { userId: string; artistId: string } | null = null;
+  for (;;) {
+    const page = await listenerArtistStreams(db, fromDay, after);
+    for (const r of page) {
+      const profile = profiles.get(r.artistId);
+      if (profile) acc.add({ userId: r.userId, genre: profile.genre, streams: r.streams, means: profile.means });
+    }
+    const last = page.at(-1);
+    if (!last || page.length < TASTE_PAGE_ROWS) return acc.vectors();
+    after = last;
+    await yieldToOthers();
+  }
+}
+
+/** Users nearest to the artist's recent listeners, who never played the artist, best first. */
 export async function lookalikes(db: Db, artistId: string, fromDay: number, size: number) {
-  const [{ recent, everPlayed }, rows] = await Promise.all([
-    artistListeners(db, artistId, fromDay),
-    genreListening(db, fromDay * DAY_MS, TASTE_FEATURE_NAMES),
-  ]);
+  const { recent, everPlayed } = await artistListeners(db, artistId, fromDay);
   if (recent.length === 0) return [];
-  const genres = [...new Set(rows.map((r) => r.genre).filter((g): g is string => g !== null))].sort();
-  const vectors = tasteVectors(rows, genres);
+  const vectors = await listenerTastes(db, fromDay);
+  const dims = vectors.values().next().value?.length ?? 0;
   const target = centroid(
     recent.map((u) => vectors.get(u)).filter((v): v is Float64Array => v !== undefined),
-    genres.length + TASTE_FEATURE_NAMES.length,
+    dims,
   );
   const candidates = new Map([...vectors].filter(([u]) => !everPlayed.has(u)));
   return nearest(candidates, target, size);

@@ -22,39 +22,53 @@ export const TASTE_FEATURE_NAMES = Object.keys(TASTE_FEATURES) as TasteFeature[]
 /** One user's streams of one genre, with the mean taste features of those streams. */
 export type GenreListening = GenreListeningOf<TasteFeature>;
 
-/** Builds a vector per user over a fixed genre vocabulary. */
-export function tasteVectors(rows: readonly GenreListening[], genres: readonly string[]): Map<string, Float64Array> {
-  const gIndex = new Map(genres.map((g, i) => [g, i]));
-  const dims = genres.length + TASTE_FEATURE_NAMES.length;
-  const sums = new Map<string, { v: Float64Array; total: number; weights: Float64Array }>();
-  for (const r of rows) {
-    let s = sums.get(r.userId);
+/**
+ * Taste vectors built row by row, so a caller reading pages adds each page as it arrives and the
+ * last step only normalises: genre shares of the user's streams, then the stream-weighted mean of
+ * each feature over the streams where it is known (0 when never known).
+ */
+export class TasteAccumulator {
+  readonly #genres: Map<string, number>;
+  readonly #dims: number;
+  readonly #sums = new Map<string, { v: Float64Array; total: number; weights: Float64Array }>();
+
+  constructor(genres: readonly string[]) {
+    this.#genres = new Map(genres.map((g, i) => [g, i]));
+    this.#dims = genres.length + TASTE_FEATURE_NAMES.length;
+  }
+
+  add(r: GenreListening): void {
+    let s = this.#sums.get(r.userId);
     if (!s) {
-      s = { v: new Float64Array(dims), total: 0, weights: new Float64Array(TASTE_FEATURE_NAMES.length) };
-      sums.set(r.userId, s);
+      s = { v: new Float64Array(this.#dims), total: 0, weights: new Float64Array(TASTE_FEATURE_NAMES.length) };
+      this.#sums.set(r.userId, s);
     }
     s.total += r.streams;
-    const gi = r.genre === null ? undefined : gIndex.get(r.genre);
+    const gi = r.genre === null ? undefined : this.#genres.get(r.genre);
     if (gi !== undefined) s.v[gi] = (s.v[gi] ?? 0) + r.streams;
+    const base = this.#genres.size;
     TASTE_FEATURE_NAMES.forEach((f, i) => {
       const m = r.means[f];
       if (m === null || m === undefined) return;
-      const at = genres.length + i;
-      s.v[at] = (s.v[at] ?? 0) + TASTE_FEATURES[f](m) * r.streams;
+      s.v[base + i] = (s.v[base + i] ?? 0) + TASTE_FEATURES[f](m) * r.streams;
       s.weights[i] = (s.weights[i] ?? 0) + r.streams;
     });
   }
-  const out = new Map<string, Float64Array>();
-  for (const [user, s] of sums) {
-    for (let i = 0; i < genres.length; i++) s.v[i] = (s.v[i] ?? 0) / (s.total || 1);
-    for (let i = 0; i < TASTE_FEATURE_NAMES.length; i++) {
-      const w = s.weights[i] ?? 0;
-      const at = genres.length + i;
-      s.v[at] = w > 0 ? (s.v[at] ?? 0) / w : 0;
+
+  /** One vector per user seen; call once, after the last row. */
+  vectors(): Map<string, Float64Array> {
+    const out = new Map<string, Float64Array>();
+    const base = this.#genres.size;
+    for (const [user, s] of this.#sums) {
+      for (let i = 0; i < base; i++) s.v[i] = (s.v[i] ?? 0) / (s.total || 1);
+      for (let i = 0; i < TASTE_FEATURE_NAMES.length; i++) {
+        const w = s.weights[i] ?? 0;
+        s.v[base + i] = w > 0 ? (s.v[base + i] ?? 0) / w : 0;
+      }
+      out.set(user, s.v);
     }
-    out.set(user, s.v);
+    return out;
   }
-  return out;
 }
 
 /** Mean of vectors (the artist's listeners' centroid). */
