@@ -2,6 +2,7 @@
  * What each layer may use (`npm run deps`, part of `npm test`). The house is ../shared/ARCHITECTURE.md:
  * - contract/ is pure and neutral: the Worker and the trainer both read it, it imports neither, no
  *   platform module (node:, cloudflare:) and nothing of ours outside itself;
+ * - audio/ (the audio analyser) is pure too: the Worker and the trainer both run it; it may read contract/;
  * - worker/ (the Worker) and models/ (the trainer) never import each other;
  * - no cycle between folders: a folder is a layer, and layers point one way;
  * - worker/schemas/ is a leaf (the wire vocabulary) and worker/db/ sits below the domains.
@@ -14,7 +15,7 @@ module.exports = {
       comment: 'Folders are layers and point one way; a cycle means two folders are one, or a module is in the wrong one.',
       severity: 'error',
       scope: 'folder',
-      from: { path: '^(contract|worker|models)/' },
+      from: { path: '^(contract|audio|worker|models)/' },
       to: { circular: true },
     },
     {
@@ -29,6 +30,21 @@ module.exports = {
       comment: 'contract/ runs in workerd and in Node: no node: or cloudflare: modules.',
       severity: 'error',
       from: { path: '^contract/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'audio-is-pure',
+      comment:
+        'audio/ runs in the Worker (queue consumer) and in the trainer (npm run analyze): it imports contract/, itself and packages only.',
+      severity: 'error',
+      from: { path: '^audio/' },
+      to: { pathNot: '^(audio|contract)/|^node_modules/' },
+    },
+    {
+      name: 'audio-no-platform',
+      comment: 'audio/ runs in workerd and in Node: no node: or cloudflare: modules.',
+      severity: 'error',
+      from: { path: '^audio/' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -28,6 +28,7 @@ import { newRouter } from './routes/router.ts';
 import { segments } from './routes/segments.ts';
 import { similar } from './routes/similar.ts';
 import { artistBuzz, texts } from './routes/texts.ts';
+import { trackAudio } from './routes/track-audio.ts';
 import { tracks } from './routes/tracks.ts';
 import { users } from './routes/users.ts';
 import { MAX_BODY_BYTES } from './schemas/event.ts';
@@ -69,8 +70,11 @@ const apiBodyLimit = bodyLimit({
     throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_BODY_BYTES} bytes (1 MB); send smaller batches`);
   },
 });
-// Model bundles are far larger than API bodies; that route applies its own limit.
-app.use('/v1/*', async (c, next) => (c.req.path === '/v1/admin/models' && c.req.method === 'POST' ? next() : apiBodyLimit(c, next)));
+// Model bundles and audio files are far larger than API bodies; those routes apply their own limits.
+const TRACK_AUDIO_PATH = /^\/v1\/tracks\/[^/]+\/audio$/;
+const ownBodyLimit = (method: string, path: string) =>
+  (path === '/v1/admin/models' && method === 'POST') || (method === 'PUT' && TRACK_AUDIO_PATH.test(path));
+app.use('/v1/*', async (c, next) => (ownBodyLimit(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : authenticate(c, next)));
 app.use('/v1/*', async (c, next) => (c.req.path === OPENAPI_PATH ? next() : rateLimitPerKey(c, next)));
 
@@ -81,6 +85,7 @@ app.get('/healthz', (c) => c.json({ ok: true }));
 
 app.route('/v1/events', events);
 app.route('/v1/tracks', tracks);
+app.route('/v1/tracks', trackAudio);
 app.route('/v1/artists', artists);
 app.route('/v1/artists', artistAnalytics);
 app.route('/v1/artists', artistPlacementsRouter);

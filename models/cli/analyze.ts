@@ -2,7 +2,7 @@
  * npm run analyze -- FILES… [--json] [--upload --url URL --key KEY] [--track-id ID]
  *
  * Analyses audio files (WAV, MP3, FLAC, Ogg Vorbis; detected from their bytes) with the streaming
- * analyser of models/audio and prints their features, one line per file (`--json`: one JSON object per
+ * analyser of audio/ and prints their features, one line per file (`--json`: one JSON object per
  * line). Progress goes to stderr. A file that cannot be read or decoded is reported by name and the
  * others are still processed; the exit code is 1 if any file failed.
  *
@@ -17,9 +17,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AudioAnalysis } from '../audio/analyser.ts';
-import { type CatalogueAudioFeatures, toCatalogueFeatures } from '../audio/catalogue.ts';
-import { AudioDecodeError, analyseStream } from '../audio/decode/index.ts';
+import type { AudioAnalysis } from '../../audio/analyser.ts';
+import { type CatalogueAudioFeatures, toCatalogueFeatures } from '../../audio/catalogue.ts';
+import { AudioDecodeError, analyseStream } from '../../audio/decode/index.ts';
 
 const USAGE = 'usage: npm run analyze -- FILES… [--json] [--upload --url URL --key KEY] [--track-id ID]';
 const ID_PATTERN = /^[A-Za-z0-9._:@+=~-]{1,128}$/;

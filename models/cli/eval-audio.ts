@@ -1,7 +1,7 @@
 /**
  * npm run eval:audio [-- --n 60 --seed 1 --verbose]
  *
- * Accuracy of the audio analyser (models/audio) against signals with known answers, generated here:
+ * Accuracy of the audio analyser (audio/) against signals with known answers, generated here:
  * - click tracks at 60–180 BPM with varied timbres (blip, kick, hi-hat, woodblock, snare), accents,
  *   soft off-beat hi-hats and background noise → tempo within ±2 %, octave errors (×2, ×½) counted apart;
  * - I–IV–V–I (major) and i–iv–V–i (harmonic minor) progressions of additive-synth tones in random
@@ -15,10 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AudioAnalyser, type AudioAnalysis } from '../audio/analyser.ts';
-import { encodeWav } from '../audio/decode/wav-writer.ts';
+import { AudioAnalyser, type AudioAnalysis } from '../../audio/analyser.ts';
+import { encodeWav } from '../../audio/decode/wav-writer.ts';
+import { CLICK_TIMBRES, chordProgression, clickTrack, type Pcm, toneOrNoise } from '../../audio/synth.ts';
 import { ffmpegLoudness, hasFfmpeg } from '../audio/node/ffmpeg.ts';
-import { CLICK_TIMBRES, chordProgression, clickTrack, type Pcm, toneOrNoise } from '../audio/synth.ts';
 import { mulberry32 } from '../train/random.ts';
 
 const { values: a } = parseArgs({

@@ -4,6 +4,7 @@
  * ones after it; the next tick retries.
  */
 import { logger } from '../log.ts';
+import { AUDIO_QUEUE, analyseAudio } from './analyse-audio.ts';
 import { archiveColdDays } from './archive-cold-days.ts';
 import { deliverWebhooks, WEBHOOK_QUEUE } from './deliver-webhooks.ts';
 import { detectAlertsJob } from './detect-alerts.ts';
@@ -19,7 +20,10 @@ export const CRON_JOBS: Readonly<Record<string, readonly Job[]>> = {
 };
 
 /** The consumer of each queue of wrangler.toml's `[[queues.consumers]]`, by queue name. */
-export const QUEUE_CONSUMERS: Readonly<Record<string, QueueConsumer>> = { [WEBHOOK_QUEUE]: deliverWebhooks };
+export const QUEUE_CONSUMERS: Readonly<Record<string, QueueConsumer>> = {
+  [WEBHOOK_QUEUE]: deliverWebhooks,
+  [AUDIO_QUEUE]: analyseAudio,
+};
 
 /** Runs one job, logging its failure instead of throwing. Returns whether it succeeded. */
 export async function runJob(job: Job, env: Env, now: number): Promise<boolean> {

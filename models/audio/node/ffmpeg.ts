@@ -4,7 +4,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { analyseStream, type StreamAnalysis } from '../decode/index.ts';
+import { analyseStream, type StreamAnalysis } from '../../../audio/decode/index.ts';
 
 export const FFMPEG = process.env.FFMPEG ?? 'ffmpeg';
 

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AudioAnalyser } from '../../../models/audio/analyser.ts';
-import { toCatalogueFeatures } from '../../../models/audio/catalogue.ts';
-import { encodeWav } from '../../../models/audio/decode/wav-writer.ts';
-import { kWeighting } from '../../../models/audio/loudness.ts';
+import { AudioAnalyser } from '../../../audio/analyser.ts';
+import { toCatalogueFeatures } from '../../../audio/catalogue.ts';
+import { encodeWav } from '../../../audio/decode/wav-writer.ts';
+import { kWeighting } from '../../../audio/loudness.ts';
+import { chordProgression, clickTrack, toneOrNoise } from '../../../audio/synth.ts';
 import { ffmpegLoudness, hasFfmpeg } from '../../../models/audio/node/ffmpeg.ts';
-import { chordProgression, clickTrack, toneOrNoise } from '../../../models/audio/synth.ts';
 import { analysePcm } from './helpers.ts';
 
 const FFMPEG = hasFfmpeg();

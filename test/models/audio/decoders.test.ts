@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AudioDecodeError, analyseStream, detectFormat, MAX_AUDIO_UPLOAD_BYTES, WavDecoder } from '../../../models/audio/decode/index.ts';
-import { encodeWav, type WavEncoding } from '../../../models/audio/decode/wav-writer.ts';
+import { AudioDecodeError, analyseStream, detectFormat, MAX_AUDIO_UPLOAD_BYTES, WavDecoder } from '../../../audio/decode/index.ts';
+import { encodeWav, type WavEncoding } from '../../../audio/decode/wav-writer.ts';
+import { chordProgression } from '../../../audio/synth.ts';
 import { analyseFile, ffmpegEncode, hasFfmpeg } from '../../../models/audio/node/ffmpeg.ts';
-import { chordProgression } from '../../../models/audio/synth.ts';
 
 const FFMPEG = hasFfmpeg();
 if (!FFMPEG)

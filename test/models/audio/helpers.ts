@@ -1,5 +1,5 @@
-import { AudioAnalyser, type AudioAnalysis } from '../../../models/audio/analyser.ts';
-import type { Pcm } from '../../../models/audio/synth.ts';
+import { AudioAnalyser, type AudioAnalysis } from '../../../audio/analyser.ts';
+import type { Pcm } from '../../../audio/synth.ts';
 
 /** Feeds `pcm` to a fresh analyser in blocks of `block` samples. */
 export function analysePcm(pcm: Pcm, block = 4096): { features: AudioAnalysis; analyser: AudioAnalyser } {

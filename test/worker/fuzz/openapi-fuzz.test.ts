@@ -42,6 +42,7 @@ const SLOW_MS = 5_000;
 const SKIPPED: Record<string, string> = {
   uploadModel: 'multipart ONNX model bundles cannot be generated from the schema',
   importHistory: "a service's export file (format: binary) cannot be generated from the schema; test/worker/imports.test.ts covers it",
+  uploadTrackAudio: 'an audio file (format: binary) cannot be generated from the schema; test/worker/audio covers it',
 };
 
 const ID_PATTERN = '^[A-Za-z0-9._:@+=~-]{1,128}$';

@@ -4,12 +4,13 @@
  * block to the analyser as it arrives, so neither the file nor its PCM is ever held whole.
  * No Node APIs here: the chunks can come from `fs.createReadStream`, a `fetch` body or an R2 object.
  */
-import { AudioAnalyser, type AudioAnalysis } from '../analyser.ts';
+import { type AnalyserStats, AudioAnalyser, type AudioAnalysis } from '../analyser.ts';
 import { AudioDecodeError, type AudioFormat, type StreamDecoder } from './types.ts';
-import { createFlacDecoder, createMp3Decoder, createVorbisDecoder } from './wasm.ts';
+import { createFlacDecoder, createMp3Decoder, createVorbisDecoder, type DecoderModules } from './wasm.ts';
 import { WavDecoder } from './wav.ts';
 
 export { AudioDecodeError, type AudioFormat, type PcmBlock, type StreamDecoder } from './types.ts';
+export type { DecoderModules } from './wasm.ts';
 export { WavDecoder } from './wav.ts';
 
 /** Largest audio file accepted for upload and analysis (50 MiB: about 5 minutes of 16-bit 48 kHz stereo WAV, hours of MP3). */
@@ -50,16 +51,17 @@ export function detectFormat(head: Uint8Array): AudioFormat {
   throw new AudioDecodeError('unsupported_format', 'not a WAV, MP3, FLAC or Ogg Vorbis file (unrecognised first bytes)');
 }
 
-export async function createDecoder(format: AudioFormat): Promise<StreamDecoder> {
+/** A streaming decoder for `format`; `modules` are precompiled wasm decoders (required in workerd, see wasm.ts). */
+export async function createDecoder(format: AudioFormat, modules: DecoderModules = {}): Promise<StreamDecoder> {
   switch (format) {
     case 'wav':
       return new WavDecoder();
     case 'mp3':
-      return createMp3Decoder();
+      return createMp3Decoder(modules.mp3);
     case 'flac':
-      return createFlacDecoder();
+      return createFlacDecoder(modules.flac);
     case 'ogg-vorbis':
-      return createVorbisDecoder();
+      return createVorbisDecoder(modules['ogg-vorbis']);
   }
 }
 
@@ -68,12 +70,18 @@ export interface AnalyseStreamOptions {
   maxBytes?: number;
   /** Called after each input chunk with the bytes read so far. */
   onProgress?: (bytesRead: number) => void;
+  /** Precompiled wasm decoders (workerd cannot compile them from bytes); Node needs none. */
+  modules?: DecoderModules;
+  /** Called once the format is known, before any byte is decoded (the Worker refuses a codec it cannot run here). */
+  onFormat?: (format: AudioFormat) => void;
 }
 
 export interface StreamAnalysis {
   format: AudioFormat;
   bytes: number;
   features: AudioAnalysis;
+  /** Frame counts and retained sizes at the end (`retainedValues` does not grow with the duration). */
+  stats: AnalyserStats;
 }
 
 /**
@@ -88,6 +96,10 @@ export async function analyseStream(
   let decoder: StreamDecoder | null = null;
   let head: Uint8Array | null = new Uint8Array(0);
   let bytes = 0;
+  const open = (format: AudioFormat) => {
+    options.onFormat?.(format);
+    return createDecoder(format, options.modules);
+  };
   const feed = async (blocks: Awaited<ReturnType<StreamDecoder['decode']>>) => {
     for (const b of blocks) analyser.push(b.channels, b.sampleRate);
   };
@@ -107,19 +119,20 @@ export async function analyseStream(
           head = joined;
           continue;
         }
-        decoder = await createDecoder(detectFormat(joined));
+        decoder = await open(detectFormat(joined));
         head = null;
         data = joined;
       }
       await feed(await decoder!.decode(data));
     }
     if (head) {
-      decoder = await createDecoder(detectFormat(head));
+      decoder = await open(detectFormat(head));
       await feed(await decoder.decode(head));
     }
     await feed(await decoder!.flush());
     if (analyser.stats().inputSamples === 0) throw new AudioDecodeError('corrupt', 'the file holds no audio samples');
-    return { format: decoder!.format, bytes, features: analyser.finish() };
+    const stats = analyser.stats();
+    return { format: decoder!.format, bytes, features: analyser.finish(), stats };
   } finally {
     decoder?.free();
   }

@@ -4,7 +4,7 @@
  * levels. Deterministic for a seed.
  */
 
-import { mulberry32 } from '../train/random.ts';
+import { mulberry32 } from '../contract/random.ts';
 
 export interface Pcm {
   channels: Float32Array[];

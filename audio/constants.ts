@@ -33,7 +33,7 @@ export const TEMPO_PRIOR_OCTAVES = 1;
 
 /**
  * The input a learned audio-embedding model (the optional `audio-embedding.onnx` of a model bundle,
- * see models/audio/README.md) is fed: log-mel frames in the MusicNN convention
+ * see audio/README.md) is fed: log-mel frames in the MusicNN convention
  * (16 kHz, 512-point FFT, hop 256, 96 mel bands, `log10(1 + 10000 · mel)`), grouped into patches of
  * LOG_MEL.patchFrames frames (3 s). A model trained on other parameters states its own in the bundle
  * manifest; these are the defaults the slot assumes.
