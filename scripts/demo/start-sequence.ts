@@ -14,6 +14,7 @@ import { detectDemoAlerts } from './demo-alerts.ts';
 import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
+import { loadPress } from './load-press.ts';
 import { loadWorld } from './load-world.ts';
 import { activeModel, startDemoExperiment, trainFromLocal, uploadAndActivate } from './model-step.ts';
 import type { Reporter } from './progress.ts';
@@ -145,6 +146,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       );
       state.world = { config: world.config, loadedAt: new Date().toISOString(), summary };
       delete state.keys;
+      delete state.press;
       delete state.model;
       delete state.campaign;
       delete state.editorial;
@@ -195,6 +197,26 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       } else {
         state.keys = await timed('keys', () => mintDemoKeys(url, adminToken, biggest as NamedArtist[]));
         save();
+      }
+    }
+
+    // The world's press, through POST /v1/texts with the app key: after the catalogue it mentions.
+    if (!state.press && state.keys && state.world) {
+      const world = generateWorld(state.world.config);
+      const appKey = state.keys.app.key;
+      const bar = o.reporter.bar('press articles', 1, 'texts');
+      try {
+        const press = await timed('press', () => loadPress(url, appKey, world, (done, total) => bar.update(done, total)));
+        bar.stop();
+        state.press = { ...press, at: new Date().toISOString() };
+        save();
+        say(
+          `• press: ${press.stored} articles in ${press.seconds.toFixed(1)} s, with spikes for ${press.spikes.map((s) => s.artistName).join(', ')}` +
+            (press.rejected > 0 ? ` (${press.rejected} rejected)` : ''),
+        );
+      } catch (err) {
+        bar.stop();
+        say(`↷ skipped the press articles (the next start tries again): ${(err as Error).message}`);
       }
     }
 

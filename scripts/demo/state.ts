@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../lib/local-worker.ts';
 import type { DemoCampaign } from './demo-campaign.ts';
 import type { DemoEditorial } from './demo-editorial.ts';
+import type { PressSummary } from './load-press.ts';
 import type { LoadSummary } from './load-world.ts';
 import type { WorldConfig } from './world.ts';
 
@@ -24,6 +25,8 @@ export interface DemoState {
   persistTo: string | null;
   world?: { config: WorldConfig; loadedAt: string; summary: LoadSummary };
   keys?: { app: DemoKey; artist: DemoKey; marketer: DemoKey };
+  /** The world's articles sent through POST /v1/texts with the app key (scripts/demo/press.ts). */
+  press?: PressSummary & { at: string };
   model?: { version: string; activatedAt: string; dir: string };
   campaign?: DemoCampaign;
   /** The editor key and the editorial playlists it published. */
