@@ -8,10 +8,12 @@
  * listens, per-artist daily activity as the rollups hold it, and the saved segments the listener is in
  * now. CSV: the events alone, one row each, hot and archived.
  */
+import { getTableColumns } from 'drizzle-orm';
 import { csvRecord } from '../analytics/csv.ts';
 import { listArchive, readPart } from '../archive/events-archive.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { type ListenerTable, listenerActivity, listenerRows } from '../db/privacy.ts';
+import { events } from '../db/schema.ts';
 import { listSegments } from '../db/segments.ts';
 import { SegmentRule } from '../schemas/segment-rules.ts';
 import { segmentMembers } from '../segments/evaluate.ts';
@@ -28,22 +30,10 @@ const SECTIONS: readonly [string, ListenerTable][] = [
   ['unmatched_imports', 'import_unmatched'],
 ];
 
-/** The event columns of the CSV, in this order; a column a row lacks is empty. */
-const EVENT_COLUMNS = [
-  'event_id',
-  'user_id',
-  'track_id',
-  'type',
-  'ts',
-  'ms_played',
-  'source',
-  'surface',
-  'rec_id',
-  'position',
-  'playlist_id',
-  'device',
-  'received_at',
-];
+/** The event columns of the CSV: the events table's, in its order, without the internal batch id. */
+const EVENT_COLUMNS = Object.values(getTableColumns(events))
+  .map((c) => c.name)
+  .filter((name) => name !== 'batch_id');
 
 async function* pages(db: Db, table: ListenerTable, userId: string): AsyncGenerator<Record<string, unknown>[]> {
   let after = -1;

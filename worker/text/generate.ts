@@ -7,22 +7,11 @@
  * their ordinary sense (lower case, or capitalised at a sentence start with no artist nearby), and
  * titles two artists share mentioned with neither artist (ambiguous: the right answer is no link).
  */
+import { mulberry32 } from '../../contract/random.ts';
 import { isCommonPhrase } from './common-words.ts';
 import type { LabelledText } from './evaluate.ts';
 import type { LinkCatalogue } from './link.ts';
 import { nameWords } from './tokens.ts';
-
-/** mulberry32: a tiny seeded generator, enough for fixtures. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ADJECTIVES = ['dreamy', 'lo-fi', 'anthemic', 'melancholic', 'lush', 'gritty', 'hypnotic', 'euphoric', 'brooding', 'tender'];
 // {A} artist, {T} one of its tracks, {J} an adjective.
@@ -58,7 +47,7 @@ const fill = (s: string, v: Record<string, string>) => s.replace(/\{(\w)\}/g, (_
  * @example generateArticles(catalogue, 200, 42).length // 200
  */
 export function generateArticles(catalogue: LinkCatalogue, count: number, seed: number): LabelledText[] {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const commonNames = [...catalogue.artists.map((a) => a.name), ...catalogue.tracks.map((t) => t.title)]
     .filter((n) => isCommonPhrase(nameWords(n)))
     .map((n) => n.replace(/^The /, '').toLowerCase());
