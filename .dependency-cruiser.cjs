@@ -23,7 +23,7 @@ module.exports = {
       comment: 'contract/ is read by the Worker and the trainer alike: no platform modules, nothing of ours outside contract/.',
       severity: 'error',
       from: { path: '^contract/' },
-      to: { pathNot: '^contract/|^node_modules/' },
+      to: { pathNot: '^contract/|(^|/)node_modules/' },
     },
     {
       name: 'contract-no-platform',
@@ -38,7 +38,7 @@ module.exports = {
         'audio/ runs in the Worker (queue consumer) and in the trainer (npm run analyze): it imports contract/, itself and packages only.',
       severity: 'error',
       from: { path: '^audio/' },
-      to: { pathNot: '^(audio|contract)/|^node_modules/' },
+      to: { pathNot: '^(audio|contract)/|(^|/)node_modules/' },
     },
     {
       name: 'audio-no-platform',
