@@ -210,15 +210,19 @@ export async function recomputeDay(db: Db, day: number, artists?: string | reado
     .bind(...args)
     .all<ClockSourceRow>();
   // For some artists, rows keyed by track are deleted by the artists' current tracks as well: a track
-  // moved here from another artist still has rows under its old artist id.
-  const scopeOf = (t: (typeof ROLLUP_TABLES)[number]) =>
+  // moved here from another artist still has rows under its old artist id. Two deletes rather than
+  // one with OR, so each walks an index instead of the whole day's rows.
+  const scopesOf = (t: (typeof ROLLUP_TABLES)[number]) =>
     !some
-      ? 'day = ?1'
-      : TRACK_KEYED.has(t)
-        ? `day = ?1 AND (artist_id IN ${ARTISTS_OF('?2')} OR track_id IN (SELECT id FROM tracks WHERE artist_id IN ${ARTISTS_OF('?2')}))`
-        : `day = ?1 AND artist_id IN ${ARTISTS_OF('?2')}`;
+      ? ['day = ?1']
+      : [
+          `artist_id IN ${ARTISTS_OF('?2')} AND day = ?1`,
+          ...(TRACK_KEYED.has(t) ? [`track_id IN (SELECT id FROM tracks WHERE artist_id IN ${ARTISTS_OF('?2')}) AND day = ?1`] : []),
+        ];
   await d1.batch([
-    ...ROLLUP_TABLES.map((t) => d1.prepare(`DELETE FROM ${t} WHERE ${scopeOf(t)}`).bind(day, ...(some ? [list] : []))),
+    ...ROLLUP_TABLES.flatMap((t) =>
+      scopesOf(t).map((scope) => d1.prepare(`DELETE FROM ${t} WHERE ${scope}`).bind(day, ...(some ? [list] : []))),
+    ),
     d1.prepare(TRACK_DAILY(src)).bind(...args),
     d1.prepare(BREAKDOWN(src)).bind(...args),
     d1.prepare(ARTIST_USER(src)).bind(...args),
