@@ -7,13 +7,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { applyLocalMigrations, type DevServer, ensureAdminToken, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { refreshAnalytics } from './analytics-refresh.ts';
 import { detectDemoAlerts } from './demo-alerts.ts';
 import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
+import { describeImportedListener, importDemoListener } from './imported-listener.ts';
 import { loadPress } from './load-press.ts';
 import { loadWorld } from './load-world.ts';
 import { activeModel, startDemoExperiment, trainFromLocal, uploadAndActivate } from './model-step.ts';
@@ -153,6 +154,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       delete state.warmup;
       delete state.experiment;
       delete state.alerts;
+      delete state.importedListener;
       biggest = world.biggestArtists(40);
       save();
     } else if (state.world) {
@@ -250,6 +252,21 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
     }
 
     const modelActive = active !== null;
+    // A listener who brings a Spotify history: imported the CLI's way, personal recommendations at once
+    // (before the experiment starts, so its first list is the model's).
+    if (!state.importedListener && state.world && modelActive) {
+      try {
+        const world = generateWorld(state.world.config);
+        const { totals: _, ...imported } = await timed('imported listener', () =>
+          importDemoListener(url, state?.keys?.app.key ?? adminToken, world, dataDir),
+        );
+        state.importedListener = imported;
+        save();
+        say(describeImportedListener(imported));
+      } catch (err) {
+        say(`↷ skipped the imported listener (the next start tries again): ${(err as Error).message}`);
+      }
+    }
     if (!state.campaign && state.keys && modelActive) {
       // The roster's fifth artist: mid-sized, so a boost has room to show.
       const marketer = state.keys.marketer;
@@ -400,6 +417,12 @@ export function describeDemo(d: RunningDemo): string {
   if (d.state.model) lines.push(`  Model         ${d.state.model.version}`);
   if (d.state.campaign)
     lines.push(`  Campaign      ${d.state.campaign.id} (report: GET /v1/campaigns/${d.state.campaign.id}/report with the marketer key)`);
+  const imported = d.state.importedListener;
+  if (imported)
+    lines.push(
+      `  Imported      ${imported.userId}: ${imported.listens} Spotify listens, ${imported.matched} matched, ${imported.unmatched} unmatched (recommendations cold_start "${imported.coldStart}")`,
+      `                try again: npm run import -- --spotify-history ${relative(ROOT, imported.file)} --user ${imported.userId}`,
+    );
   const user = d.state.world ? 'u-1' : 'USER_ID';
   if (k) lines.push('', `  Try: curl -H "authorization: Bearer ${k.app.key}" ${d.url}/v1/users/${user}/recommendations`);
   if (k) lines.push(`  Listener preview: ${d.url}/listeners?user=${user}   (sign in with the app key)`);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../lib/local-worker.ts';
 import type { DemoCampaign } from './demo-campaign.ts';
 import type { DemoEditorial } from './demo-editorial.ts';
+import type { ImportedListener } from './imported-listener.ts';
 import type { PressSummary } from './load-press.ts';
 import type { LoadSummary } from './load-world.ts';
 import type { WorldConfig } from './world.ts';
@@ -37,6 +38,8 @@ export interface DemoState {
   alerts?: { days: number; alerts: number; at: string };
   /** The demo's experiment: the trained model against a popularity baseline, on the same model. */
   experiment?: { id: string; name: string; at: string };
+  /** The listener whose synthetic Spotify history was imported through POST /v1/users/:id/imports. */
+  importedListener?: ImportedListener;
 }
 
 export function readState(file: string): DemoState | null {
