@@ -1,12 +1,12 @@
 /**
- * Listening context -> audio-feature targets: the one place that says what "focus", "rain" or "a
- * Saturday night" sounds like. Within the listener's own best candidates, the ranker adds
+ * Listening context -> audio-feature targets: the one place that says what "focus", "rain", "a
+ * Saturday night" or "running at 170 bpm" sounds like. Within the listener's own best candidates, the ranker adds
  * `strength × z(match)` to each track's standardised relevance, where match ∈ [0, 1] is one minus
  * the mean distance between the track's (0..1 normalised) features and the targets. See README.md
  * in this folder.
  */
 
-import type { Activity, Weather } from '../schemas/recommendations.ts';
+import type { Activity, Motion, Weather } from '../schemas/recommendations.ts';
 
 /** Audio features the context can steer, all normalised to 0..1 (see normaliseFeature). */
 export const CONTEXT_FEATURES = [
@@ -70,6 +70,73 @@ const MOOD_RULES: Array<[RegExp, Targets]> = [
   [/\b(instrumental|no (vocals|lyrics))\b/i, { instrumentalness: 0.9, speechiness: 0.02 }],
 ];
 
+/** Target tempo of `bpm` beats per minute, normalised like the catalogue's tempo (40..200 BPM). */
+const tempo = (bpm: number) => (bpm - 40) / 160;
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/*
+ * Sensor signals, derived on the device (the API never sees raw sensor data). Each is our own
+ * heuristic, like the activities', and each only sets the features it says something about.
+ */
+
+/**
+ * Motion as the phone classifies it. Running: a runner's cadence is ~160–180 steps/min, and music
+ * whose beat meets the step (~170 BPM) is what running apps serve, at high energy. Walking: ~100–120
+ * steps/min. Driving: moderate energy and tempo (faster music raised speed and violations in simulated
+ * driving, Brodsky 2001) and little speech, which competes with traffic and navigation for the ear.
+ */
+const MOTION_TARGETS: Record<Motion, Targets> = {
+  still: { energy: 0.4, tempo: tempo(100) },
+  walking: { energy: 0.55, tempo: tempo(115), danceability: 0.6 },
+  running: { energy: 0.9, tempo: tempo(170), danceability: 0.7 },
+  driving: { energy: 0.55, tempo: tempo(110), valence: 0.6, speechiness: 0.05 },
+};
+
+/** Age is not sent: the maximum heart rate is taken as 220 − 30, a 30-year-old's age-predicted maximum. */
+const MAX_HEART_RATE = 190;
+/** Resting heart rate when the client sends none (a typical adult's). */
+const DEFAULT_RESTING_HEART_RATE = 60;
+
+/**
+ * Heart rate: effort is the heart-rate reserve used, (hr − rest) / (190 − rest) clamped to 0..1,
+ * and sets energy 0.15 + 0.8 × reserve; the tempo target is the heart rate itself (60..180 BPM), the
+ * beat the body keeps.
+ */
+function heartTargets(hr: number, rest: number | undefined): Targets {
+  const r = rest ?? DEFAULT_RESTING_HEART_RATE;
+  const reserve = clamp((hr - r) / Math.max(1, MAX_HEART_RATE - r), 0, 1);
+  return { energy: 0.15 + 0.8 * reserve, tempo: tempo(clamp(hr, 60, 180)) };
+}
+
+/**
+ * Mood (valence and arousal, each 0..1): mood-congruent, valence → valence; arousal → energy
+ * 0.1 + 0.8 × arousal and tempo 70 + 90 × arousal BPM.
+ */
+function moodTargets(mood: Mood): Targets {
+  const t: Targets = {};
+  if (mood.valence !== undefined) t.valence = mood.valence;
+  if (mood.arousal !== undefined) {
+    t.energy = 0.1 + 0.8 * mood.arousal;
+    t.tempo = tempo(70 + 90 * mood.arousal);
+  }
+  return t;
+}
+
+/**
+ * How signals combine: per feature, the weighted mean of the targets of the sources that set it. The
+ * rest of the context (activity, words, weather, time, resolved as before) is one source weighing
+ * its own strength (2 for an activity or words, 0.75 for weather, 0.5 for time); each sensor weighs
+ * 1, so an activity the listener chose outweighs any one sensor, and two sensors that agree outweigh
+ * it. A list with sensors is steered with strength at least 1.5 (the base's when higher).
+ */
+const SENSOR_WEIGHT = 1;
+const SENSOR_STRENGTH = 1.5;
+
+export interface Mood {
+  valence?: number | undefined;
+  arousal?: number | undefined;
+}
+
 export interface ListeningContext {
   /** Local hour 0..23. */
   hour?: number | undefined;
@@ -79,6 +146,12 @@ export interface ListeningContext {
   /** Free text such as "help me focus". */
   text?: string | undefined;
   weather?: Weather | undefined;
+  /** Derived on the device (facial-expression or voice model), each 0..1. */
+  mood?: Mood | undefined;
+  /** Beats per minute, derived on the device. */
+  heart_rate?: number | undefined;
+  resting_heart_rate?: number | undefined;
+  motion?: Motion | undefined;
 }
 
 export interface ContextTargets {
@@ -106,6 +179,32 @@ function timeTargets(hour: number | undefined, weekday: number | undefined): Tar
  */
 export function contextTargets(ctx: ListeningContext | undefined): ContextTargets | null {
   if (!ctx) return null;
+  const base = requestTargets(ctx);
+  const sensors: Targets[] = [];
+  if (ctx.mood && (ctx.mood.valence !== undefined || ctx.mood.arousal !== undefined)) sensors.push(moodTargets(ctx.mood));
+  if (ctx.heart_rate !== undefined) sensors.push(heartTargets(ctx.heart_rate, ctx.resting_heart_rate));
+  if (ctx.motion) sensors.push(MOTION_TARGETS[ctx.motion]);
+  // Without sensor signals the context steers exactly as before.
+  if (sensors.length === 0) return base;
+  const sources: Array<[Targets, number]> = sensors.map((t) => [t, SENSOR_WEIGHT]);
+  if (base) sources.push([base.targets, base.strength]);
+  const targets: Targets = {};
+  for (const f of CONTEXT_FEATURES) {
+    let sum = 0;
+    let weight = 0;
+    for (const [t, w] of sources) {
+      const v = t[f];
+      if (v === undefined) continue;
+      sum += w * v;
+      weight += w;
+    }
+    if (weight > 0) targets[f] = sum / weight;
+  }
+  return { targets, strength: Math.max(base?.strength ?? 0, SENSOR_STRENGTH), activity: base?.activity ?? null };
+}
+
+/** Activity, words, weather or time of day: the context as it stood before sensor signals. */
+function requestTargets(ctx: ListeningContext): ContextTargets | null {
   const fromText = ctx.text ? TEXT_RULES.find(([re]) => re.test(ctx.text as string))?.[1] : undefined;
   const activity = ctx.activity ?? fromText ?? null;
   const mood: Targets = {};

@@ -141,8 +141,13 @@ async function serve(c: Context<AppEnv>, userId: string, req: RequestFields, lis
     items = rec.items;
     tag = experiment ? { id: experiment.id, arm: experiment.arm.name } : null;
   }
+  // Mood and heart rate are health data: they steer this list and are never stored. The log keeps
+  // only which sensor signals were present, so their effect can still be measured.
+  const { mood, heart_rate, resting_heart_rate, ...kept } = opts.context ?? {};
+  const sensors = [mood && 'mood', heart_rate !== undefined && 'heart_rate'].filter((s): s is string => typeof s === 'string');
   const context = JSON.stringify({
-    ...(opts.context ?? {}),
+    ...kept,
+    ...(sensors.length > 0 ? { sensors } : {}),
     activity: rec.activity,
     cold_start: rec.coldStart,
     ...(rec.fallback ? { fallback: rec.fallback } : {}),
@@ -204,7 +209,7 @@ recommendations.openapi(
     tags: ['Recommendations'],
     summary: 'Personalised recommendations',
     description:
-      "Scores the catalogue for the user's request-time history (weighted by event type and recency), then applies exclusions, a per-artist cap, diversity, exploration, campaign boosts and the listening context. Users without history get seeds or the week's popular tracks. Every list is logged as impressions under its rec_id.",
+      "Scores the catalogue for the user's request-time history (weighted by event type and recency), then applies exclusions, a per-artist cap, diversity, exploration, campaign boosts and the listening context (activity, words, weather, local time, and mood, heart rate and motion as derived on the device: the API takes only those values, raw sensor data never leaves the device). Users without history get seeds or the week's popular tracks. Every list is logged as impressions under its rec_id.",
     security: bearerAuth,
     request: { params, query: RecommendationQuerySchema },
     responses,
@@ -212,9 +217,18 @@ recommendations.openapi(
   async (c) => {
     const { userId } = c.req.valid('param');
     const q = c.req.valid('query');
+    const sensed = { heart_rate: q.heart_rate, resting_heart_rate: q.resting_heart_rate, motion: q.motion };
+    const mood =
+      q.mood_valence !== undefined || q.mood_arousal !== undefined ? { valence: q.mood_valence, arousal: q.mood_arousal } : undefined;
     const context: ListeningContext | undefined =
-      q.activity !== undefined || q.hour !== undefined || q.weekday !== undefined || q.q !== undefined || q.weather !== undefined
-        ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q, weather: q.weather }
+      q.activity !== undefined ||
+      q.hour !== undefined ||
+      q.weekday !== undefined ||
+      q.q !== undefined ||
+      q.weather !== undefined ||
+      mood !== undefined ||
+      Object.values(sensed).some((v) => v !== undefined)
+        ? { activity: q.activity, hour: q.hour, weekday: q.weekday, text: q.q, weather: q.weather, mood, ...sensed }
         : undefined;
     return serve(c, userId, q, context);
   },
@@ -229,7 +243,7 @@ recommendations.openapi(
     tags: ['Recommendations'],
     summary: 'Personalised recommendations (rich request)',
     description:
-      'The same list as GET, with the request as a JSON body: context (hour, weekday, activity, free text), exclusions, onboarding seeds and re-ranking knobs. ' +
+      'The same list as GET, with the request as a JSON body: context (hour, weekday, activity, free text, weather, and mood, heart rate and motion as derived on the device: raw sensor data never leaves it), exclusions, onboarding seeds and re-ranking knobs. ' +
       'Every field is optional, so `{}` is a valid body and answers what GET answers with its defaults; unknown fields are rejected (400, named in details.issues).',
     security: bearerAuth,
     request: { params, body: { content: { 'application/json': { schema: RecommendationBodySchema } }, required: true } },

@@ -13,6 +13,26 @@ export type Activity = (typeof ACTIVITIES)[number];
 export const WEATHERS = ['clear', 'clouds', 'rain', 'snow', 'storm', 'fog', 'hot', 'cold'] as const;
 export type Weather = (typeof WEATHERS)[number];
 
+/** How the listener is moving, as the phone's motion sensors classify it (the classification only). */
+export const MOTIONS = ['still', 'walking', 'running', 'driving'] as const;
+export type Motion = (typeof MOTIONS)[number];
+
+/** Sensor signals are derived on the device: the API takes the derived values, never raw sensor data. */
+const ON_DEVICE = 'Derived on the device; raw sensor data (camera, microphone, heart-rate or motion samples) never leaves it.';
+const SENSOR_TEXT = {
+  mood: `The listener's mood, either or both of valence and arousal. ${ON_DEVICE}`,
+  valence: `Mood valence, 0 = negative … 1 = positive (e.g. from a facial-expression or voice model). ${ON_DEVICE}`,
+  arousal: `Mood arousal, 0 = calm … 1 = excited (e.g. from a facial-expression or voice model). ${ON_DEVICE}`,
+  heartRate: `Heart rate now, in bpm (30–230). ${ON_DEVICE}`,
+  restingHeartRate: `The listener's resting heart rate in bpm (30–120), used with heart_rate (60 when not sent). ${ON_DEVICE}`,
+};
+/** Bounds of the sensor signals; GET coerces its query strings into the same ranges. */
+const unit = () => z.number().min(0).max(1);
+const bpm = (max: number) => z.number().min(30).max(max);
+const unitQuery = () => z.coerce.number().min(0).max(1);
+const bpmQuery = (max: number) => z.coerce.number().min(30).max(max);
+const MotionField = z.enum(MOTIONS).openapi({ description: `How the listener is moving. ${ON_DEVICE}` });
+
 /** Where a served item came from: the one list the API's enums and the impression log use. */
 export const REC_SOURCES = [
   'model',
@@ -76,6 +96,16 @@ export const ContextSchema = z
     activity: z.enum(ACTIVITIES).optional(),
     text: z.string().trim().min(1).max(200).optional().openapi({ example: 'play something to help me focus' }),
     weather: z.enum(WEATHERS).optional().openapi({ description: 'The weather where the listener is, as the app knows it' }),
+    mood: z
+      .strictObject({
+        valence: unit().optional().openapi({ description: SENSOR_TEXT.valence }),
+        arousal: unit().optional().openapi({ description: SENSOR_TEXT.arousal }),
+      })
+      .optional()
+      .openapi({ description: SENSOR_TEXT.mood }),
+    heart_rate: bpm(230).optional().openapi({ description: SENSOR_TEXT.heartRate }),
+    resting_heart_rate: bpm(120).optional().openapi({ description: SENSOR_TEXT.restingHeartRate }),
+    motion: MotionField.optional(),
   })
   .openapi('RecommendationContext');
 
@@ -101,6 +131,11 @@ export const RecommendationQuerySchema = z.object({
   weekday: z.coerce.number().int().min(0).max(6).optional(),
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Free-text request, e.g. "help me focus"' }),
   weather: z.enum(WEATHERS).optional().openapi({ description: 'The weather where the listener is, as the app knows it' }),
+  mood_valence: unitQuery().optional().openapi({ description: SENSOR_TEXT.valence }),
+  mood_arousal: unitQuery().optional().openapi({ description: SENSOR_TEXT.arousal }),
+  heart_rate: bpmQuery(230).optional().openapi({ description: SENSOR_TEXT.heartRate }),
+  resting_heart_rate: bpmQuery(120).optional().openapi({ description: SENSOR_TEXT.restingHeartRate }),
+  motion: MotionField.optional(),
   exclude: csv('track ids to leave out'),
   exclude_artists: csv('artist ids whose tracks are left out'),
   seed_artists: csv('artist ids for users without history'),
