@@ -348,23 +348,17 @@ export interface RefreshResult {
  * @example await refreshDirtyDays(db, { maxDays: 31 }) // { refreshed: 3, remaining: 0, failed: [] }
  */
 /** Artists per slice of a day's refresh: one short transaction each, with a yield between slices. */
-export const REFRESH_SLICE_ARTISTS = 8;
+export const REFRESH_SLICE_ARTISTS = 4;
 /** A day with fewer events is refreshed in one batch (tens of milliseconds). */
 const LIGHT_DAY_EVENTS = 20_000;
 
 /**
  * `recomputeDay` for every artist, REFRESH_SLICE_ARTISTS at a time, yielding between slices
- * (db/slices.ts): a day of 400 000 plays in one transaction held every other request for seconds.
+ * (db/slices.ts), for a heavy day: 400 000 plays in one transaction held every other request for seconds.
  * Each artist's rows are exact when its slice commits; the day's dirty mark is cleared by the caller
  * only after the last slice.
  */
 async function recomputeDayInSlices(db: Db, day: number): Promise<void> {
-  // A light day (most of them) is one batch: slicing it would only add round trips.
-  const light = await db.$client
-    .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ts >= ?1 AND ts < ?2 LIMIT ?3)')
-    .bind(day * DAY_MS, (day + 1) * DAY_MS, LIGHT_DAY_EVENTS)
-    .first<{ n: number }>();
-  if ((light?.n ?? 0) < LIGHT_DAY_EVENTS) return recomputeDay(db, day);
   const page = db.$client.prepare('SELECT id FROM artists WHERE id > ?1 ORDER BY id LIMIT ?2');
   let after = '';
   for (;;) {
@@ -390,10 +384,20 @@ export async function refreshDirtyDays(db: Db, opts: { maxDays: number }): Promi
     .prepare('SELECT day, version FROM analytics_dirty_days ORDER BY day DESC LIMIT ?1')
     .bind(opts.maxDays)
     .all<{ day: number; version: number }>();
+  // A light day (most of them) is one batch: slicing it would only add round trips. One statement
+  // finds the heavy ones, each day's count stopping at LIGHT_DAY_EVENTS.
+  const { results: heavy } = await d1
+    .prepare(
+      `SELECT value AS day FROM json_each(?1) WHERE (SELECT count(*) FROM (SELECT 1 FROM events
+         WHERE ts >= value * ${DAY_MS} AND ts < (value + 1) * ${DAY_MS} LIMIT ?2)) >= ?2`,
+    )
+    .bind(JSON.stringify(results.map((r) => r.day)), LIGHT_DAY_EVENTS)
+    .all<{ day: number }>();
+  const heavyDays = new Set(heavy.map((h) => h.day));
   const failed: RefreshResult['failed'] = [];
   for (const { day, version } of results) {
     try {
-      await recomputeDayInSlices(db, day);
+      await (heavyDays.has(day) ? recomputeDayInSlices(db, day) : recomputeDay(db, day));
     } catch (err) {
       failed.push({ day, error: err instanceof Error ? err.message : String(err) });
       continue;
