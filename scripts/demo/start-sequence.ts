@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { applyLocalMigrations, type DevServer, ensureAdminToken, ensureAssetsDir, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { refreshAnalytics } from './analytics-refresh.ts';
 import { detectDemoAlerts } from './demo-alerts.ts';
+import { uploadDemoAudio } from './demo-audio.ts';
 import { createDemoCampaign } from './demo-campaign.ts';
 import { createDemoEditorial } from './demo-editorial.ts';
 import { keyWorks, mintDemoKeys, type NamedArtist } from './demo-keys.ts';
@@ -148,6 +149,7 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       state.world = { config: world.config, loadedAt: new Date().toISOString(), summary };
       delete state.keys;
       delete state.press;
+      delete state.audio;
       delete state.model;
       delete state.campaign;
       delete state.editorial;
@@ -219,6 +221,23 @@ export async function startDemo(o: StartOptions): Promise<RunningDemo> {
       } catch (err) {
         bar.stop();
         say(`↷ skipped the press articles (the next start tries again): ${(err as Error).message}`);
+      }
+    }
+
+    // Three of the artist key's tracks get a synthesised recording, analysed by the Worker's queue consumer.
+    if (!state.audio && state.keys?.artist.artistIds && state.world) {
+      const bound = new Set(state.keys.artist.artistIds);
+      const tracks = generateWorld(state.world.config)
+        .tracks.filter((t) => bound.has(t.artist.id))
+        .map((t) => t.id);
+      try {
+        const results = await timed('audio', () => uploadDemoAudio(url, (state.keys as NonNullable<typeof state.keys>).app.key, tracks));
+        state.audio = { results, at: new Date().toISOString() };
+        save();
+        for (const r of results)
+          say(`• audio: ${r.trackId} made at ${r.made}, ${r.status}: ${r.found} (GET /v1/tracks/${r.trackId}/audio)`);
+      } catch (err) {
+        say(`↷ skipped the demo audio (the next start tries again): ${(err as Error).message}`);
       }
     }
 

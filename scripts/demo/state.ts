@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../lib/local-worker.ts';
+import type { DemoAudioResult } from './demo-audio.ts';
 import type { DemoCampaign } from './demo-campaign.ts';
 import type { DemoEditorial } from './demo-editorial.ts';
 import type { ImportedListener } from './imported-listener.ts';
@@ -28,6 +29,8 @@ export interface DemoState {
   keys?: { app: DemoKey; artist: DemoKey; marketer: DemoKey };
   /** The world's articles sent through POST /v1/texts with the app key (scripts/demo/press.ts). */
   press?: PressSummary & { at: string };
+  /** Synthesised recordings uploaded through PUT /v1/tracks/:id/audio and what the Worker found (./demo-audio.ts). */
+  audio?: { results: DemoAudioResult[]; at: string };
   model?: { version: string; activatedAt: string; dir: string };
   campaign?: DemoCampaign;
   /** The editor key and the editorial playlists it published. */
