@@ -36,19 +36,15 @@
  * cores a fresh run took 398 s (load 149 s, training 61 s, queries ~170 s), a run on a loaded state 2–4 min.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_FILE } from '../../contract/bundle-manifest.ts';
-import { activate, uploadBundle } from '../../models/publish/client.ts';
-import { loadWorld } from '../demo/load-world.ts';
-import { activeModel, trainFromLocal } from '../demo/model-step.ts';
 import { hashSeed, Rng } from '../demo/rng.ts';
 import { DEFAULT_WORLD, generateWorld } from '../demo/world.ts';
-import { openLocalD1 } from '../lib/local-d1.ts';
 import { apiCall, applyLocalMigrations, ensureAssetsDir, freePort, ROOT, startDevServer } from '../lib/local-worker.ts';
 import { percentile } from '../lib/stats.ts';
+import { type LocalDb, prepareServedWorld, withDb as withLocalDb } from './served-world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -113,21 +109,7 @@ interface TrackMeta {
   energy: number | null;
 }
 
-function withDb<T>(f: (db: ReturnType<typeof openLocalD1>) => T): T {
-  const db = openLocalD1(persistTo);
-  try {
-    return f(db);
-  } finally {
-    db.close();
-  }
-}
-
-function loadedCounts(): { tracks: number; events: number } {
-  return withDb((db) => {
-    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { tracks: count('tracks'), events: count('events') };
-  });
-}
+const withDb = <T>(f: (db: LocalDb) => T): T => withLocalDb(persistTo, f);
 
 function trackMeta(): Map<string, TrackMeta> {
   return withDb((db) => {
@@ -365,29 +347,6 @@ async function reactionExperiment(url: string, key: string, userId: string, kind
 
 // ---- main ------------------------------------------------------------------------------------------
 
-/** Trains on the loaded world itself; the trainer's progress goes to a log, summarised here every 15 s. */
-async function trainBundle(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'bb-bench-react-'));
-  const out = join(dir, 'bundle');
-  const log = join(dir, 'train.log');
-  const onTerminal = process.stdout.isTTY === true;
-  say(`training a bundle on the loaded events${onTerminal ? '' : ` (log: ${log})`}…`);
-  const beat = setInterval(() => {
-    if (onTerminal || !existsSync(log)) return;
-    const lines = readFileSync(log, 'utf8')
-      .split(/[\r\n]+/)
-      .filter(Boolean);
-    say(`  training… ${(lines.at(-1) ?? '').slice(0, 100)}`);
-  }, 15_000);
-  try {
-    await trainFromLocal(persistTo, out, log, onTerminal);
-  } finally {
-    clearInterval(beat);
-  }
-  say(`trained → ${out}`);
-  return out;
-}
-
 /**
  * The code measured: wrangler dev serves (and rebuilds on every save) the working tree, so the
  * figures belong to HEAD plus whatever is uncommitted under worker/ and models/ (read-only git).
@@ -409,39 +368,16 @@ const server = await startDevServer({
 });
 say(`Worker on ${server.url}, state ${persistTo}`);
 try {
-  const estimate = world.config.users * world.config.eventsPerUser;
-  const counts = loadedCounts();
-  let loaded = false;
-  if (counts.tracks >= world.tracks.length && counts.events >= 0.9 * estimate) {
-    say(`reusing ${counts.tracks} tracks and ${counts.events} events in ${persistTo}`);
-  } else {
-    say(`loading ${world.tracks.length} tracks, ${world.config.users} listeners and ~${estimate} events through the API…`);
-    let last = 0;
-    const summary = await loadWorld(server.url, adminToken, world, {
-      concurrency: 4,
-      onProgress: (p) => {
-        if (performance.now() - last > 10_000) {
-          last = performance.now();
-          say(`  ${p.phase}: ${p.done} / ${p.total}`);
-        }
-      },
-    });
-    say(`loaded in ${summary.seconds.toFixed(0)} s: ${summary.tracks} tracks, ${summary.events.stored} events stored`);
-    loaded = true;
-  }
-
-  const active = loaded || values.retrain || values.bundle ? null : await activeModel(server.url, adminToken);
-  if (active) {
-    say(`reusing the active model ${active} (--retrain to train a new one)`);
-  } else {
-    const bundleDir = values.bundle ?? (await trainBundle());
-    if (!existsSync(join(bundleDir, MANIFEST_FILE))) throw new Error(`${bundleDir} holds no ${MANIFEST_FILE}`);
-    const version = await uploadBundle({ url: server.url, key: adminToken }, bundleDir);
-    await activate({ url: server.url, key: adminToken }, version);
-    say(`model ${version} uploaded and active`);
-  }
-  const minted = await apiCall<{ key: string }>(server.url, adminToken, '/v1/admin/keys', { body: { role: 'app', name: 'bench:react' } });
-  const key = minted.body.key;
+  const { appKey: key } = await prepareServedWorld({
+    url: server.url,
+    adminToken,
+    persistTo,
+    world,
+    name: 'bench:react',
+    say,
+    retrain: values.retrain === true,
+    bundle: values.bundle,
+  });
 
   // Listeners: a fixed shuffle of the world's listeners, those with history, none an earlier run sent events for.
   const { withHistory, touched } = listenerPools(MIN_HISTORY);

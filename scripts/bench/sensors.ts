@@ -21,18 +21,14 @@
  * (skip training), --retrain, --fresh (wipe the state first). On 2 busy cores a fresh run takes
  * about 2–3 minutes (load, training, ~700 requests), a run on a loaded state under one.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_FILE } from '../../contract/bundle-manifest.ts';
-import { activate, uploadBundle } from '../../models/publish/client.ts';
-import { loadWorld } from '../demo/load-world.ts';
-import { activeModel, trainFromLocal } from '../demo/model-step.ts';
 import { hashSeed, Rng } from '../demo/rng.ts';
 import { DEFAULT_WORLD, generateWorld } from '../demo/world.ts';
-import { openLocalD1 } from '../lib/local-d1.ts';
 import { apiCall, applyLocalMigrations, ensureAssetsDir, freePort, ROOT, startDevServer } from '../lib/local-worker.ts';
+import { type LocalDb, prepareServedWorld, withDb as withLocalDb } from './served-world.ts';
 
 /** The demo world at a size that loads and trains in about a minute on two cores. */
 const SENSOR_WORLD = { ...DEFAULT_WORLD, seed: 'backbeat-sensors', artists: 800, users: 4000 };
@@ -105,21 +101,7 @@ if (values.fresh) rmSync(persistTo, { recursive: true, force: true });
 ensureAssetsDir();
 applyLocalMigrations(persistTo);
 
-function withDb<T>(f: (db: ReturnType<typeof openLocalD1>) => T): T {
-  const db = openLocalD1(persistTo);
-  try {
-    return f(db);
-  } finally {
-    db.close();
-  }
-}
-
-function loadedCounts(): { tracks: number; events: number } {
-  return withDb((db) => {
-    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { tracks: count('tracks'), events: count('events') };
-  });
-}
+const withDb = <T>(f: (db: LocalDb) => T): T => withLocalDb(persistTo, f);
 
 /** Each track's audio features as the catalogue holds them (tempo in BPM). */
 function trackFeatures(): Map<string, Partial<Record<Feature, number>>> {
@@ -164,28 +146,6 @@ const stderr = (xs: readonly number[]) => {
 };
 const digits = (f: Feature) => (f === 'tempo' ? 1 : 3);
 
-/** Trains on the loaded world itself; the trainer's output goes to a log, its last line shown every 15 s. */
-async function trainBundle(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'bb-eval-sensors-'));
-  const out = join(dir, 'bundle');
-  const log = join(dir, 'train.log');
-  say(`training a bundle on the loaded events (log: ${log})…`);
-  const beat = setInterval(() => {
-    if (!existsSync(log)) return;
-    const lines = readFileSync(log, 'utf8')
-      .split(/[\r\n]+/)
-      .filter(Boolean);
-    say(`  training… ${(lines.at(-1) ?? '').slice(0, 100)}`);
-  }, 15_000);
-  try {
-    await trainFromLocal(persistTo, out, log, false);
-  } finally {
-    clearInterval(beat);
-  }
-  say(`trained → ${out}`);
-  return out;
-}
-
 const loadAtStart = loadavg();
 const server = await startDevServer({
   port: values.port ? Number(values.port) : await freePort(),
@@ -194,38 +154,16 @@ const server = await startDevServer({
 });
 say(`Worker on ${server.url}, state ${persistTo}`);
 try {
-  const estimate = world.config.users * world.config.eventsPerUser;
-  const counts = loadedCounts();
-  let loaded = false;
-  if (counts.tracks >= world.tracks.length && counts.events >= 0.9 * estimate) {
-    say(`reusing ${counts.tracks} tracks and ${counts.events} events in ${persistTo}`);
-  } else {
-    say(`loading ${world.tracks.length} tracks, ${world.config.users} listeners and ~${estimate} events through the API…`);
-    let last = 0;
-    const summary = await loadWorld(server.url, adminToken, world, {
-      concurrency: 4,
-      onProgress: (p) => {
-        if (performance.now() - last > 10_000) {
-          last = performance.now();
-          say(`  ${p.phase}: ${p.done} / ${p.total}`);
-        }
-      },
-    });
-    say(`loaded in ${summary.seconds.toFixed(0)} s: ${summary.tracks} tracks, ${summary.events.stored} events stored`);
-    loaded = true;
-  }
-  const active = loaded || values.retrain || values.bundle ? null : await activeModel(server.url, adminToken);
-  if (active) {
-    say(`reusing the active model ${active} (--retrain to train a new one)`);
-  } else {
-    const bundleDir = values.bundle ?? (await trainBundle());
-    if (!existsSync(join(bundleDir, MANIFEST_FILE))) throw new Error(`${bundleDir} holds no ${MANIFEST_FILE}`);
-    const version = await uploadBundle({ url: server.url, key: adminToken }, bundleDir);
-    await activate({ url: server.url, key: adminToken }, version);
-    say(`model ${version} uploaded and active`);
-  }
-  const minted = await apiCall<{ key: string }>(server.url, adminToken, '/v1/admin/keys', { body: { role: 'app', name: 'eval:sensors' } });
-  const key = minted.body.key;
+  const { appKey: key } = await prepareServedWorld({
+    url: server.url,
+    adminToken,
+    persistTo,
+    world,
+    name: 'eval:sensors',
+    say,
+    retrain: values.retrain === true,
+    bundle: values.bundle,
+  });
 
   // A fixed set of listeners: a seeded shuffle of the world's listeners, those with history.
   const history = withHistory(MIN_HISTORY);

@@ -22,8 +22,7 @@
 
 import type { ChunkSource, Format, RecordError } from '../../worker/imports/index.ts';
 import { jsonElements } from '../../worker/imports/json.ts';
-import { readLastfmCsv } from '../../worker/imports/lastfm.ts';
-import { isObject } from '../../worker/imports/record.ts';
+import { lastfmRecordsOf, readLastfmCsv } from '../../worker/imports/lastfm.ts';
 import { type CsvRecord, csvRecords, textChunks } from '../../worker/imports/text.ts';
 
 /** The route's body limit (worker/schemas/event.ts MAX_BODY_BYTES, 1 MiB) less a margin. */
@@ -157,14 +156,8 @@ async function* splitJson(format: Format, source: ChunkSource, opts: SplitOption
       yield* emit(item.value);
       continue;
     }
-    // Last.fm JSON: the reader's own rules for what holds tracks (worker/imports/lastfm.ts readLastfmJson).
-    const v = item.value;
-    let tracks: unknown[] | undefined;
-    if (item.key === 'recenttracks' && isObject(v)) tracks = Array.isArray(v.track) ? v.track : [];
-    else if (isObject(v) && Array.isArray(v.track)) tracks = v.track;
-    else if (isObject(v) && isObject(v.recenttracks) && Array.isArray(v.recenttracks.track)) tracks = v.recenttracks.track;
-    else if (typeof item.key === 'string') continue;
-    for (const t of tracks ?? [v]) yield* emit(t);
+    // Last.fm JSON: the reader's own rules for what holds scrobbles.
+    for (const t of lastfmRecordsOf(item.key, item.value)) yield* emit(t);
   }
   const last = b.flush();
   if (last) yield { kind: 'piece', piece: last };

@@ -96,14 +96,20 @@ export async function* readLastfmJson(source: ChunkSource, opts: ReadOptions = {
       yield { kind: 'error', error: { ...item.error, index } };
       continue;
     }
-    const v = item.value;
-    let tracks: unknown[] | undefined;
-    if (item.key === 'recenttracks' && isObject(v)) tracks = Array.isArray(v.track) ? v.track : [];
-    else if (isObject(v) && Array.isArray(v.track)) tracks = v.track;
-    else if (isObject(v) && isObject(v.recenttracks) && Array.isArray(v.recenttracks.track)) tracks = v.recenttracks.track;
-    else if (typeof item.key === 'string') continue; // another property of a top-level object (e.g. "@attr")
-    for (const t of tracks ?? [v]) yield lastfmTrack(t, index++, opts.file);
+    for (const t of lastfmRecordsOf(item.key, item.value)) yield lastfmTrack(t, index++, opts.file);
   }
+}
+
+/**
+ * The scrobbles one top-level element of a Last.fm JSON export holds: a page's `recenttracks.track`,
+ * a bare `track` array, or the element itself in a plain array; none for another property of a
+ * top-level object (e.g. "@attr"). The reader and the CLI's splitter both read exports this way.
+ */
+export function lastfmRecordsOf(key: string | number, v: unknown): unknown[] {
+  if (key === 'recenttracks' && isObject(v)) return Array.isArray(v.track) ? v.track : [];
+  if (isObject(v) && Array.isArray(v.track)) return v.track;
+  if (isObject(v) && isObject(v.recenttracks) && Array.isArray(v.recenttracks.track)) return v.recenttracks.track;
+  return typeof key === 'string' ? [] : [v];
 }
 
 function label(v: unknown): unknown {
